@@ -29,6 +29,29 @@ inline float lowp_reduce_map(int op, int first, float v)
     return v;
 }
 
+/* Rows of at most LOWP_REDUCE_SHORT values (MX and NVFP4 blocks): one
+ * work-item per row. Each virtual lane holds at most one value and lanes
+ * past `cols` hold +0, which never changes a partial (partials are never
+ * -0, and |x| >= 0), so skipping them gives the bits of the full tree. */
+#define LOWP_REDUCE_SHORT 64
+
+__kernel void lowp_reduce_short_rows_f32(__global const float *x, lowp_size x_offset, lowp_size row_stride,
+                                         lowp_size cols, lowp_size rows, __global float *out,
+                                         lowp_size out_offset, int op, int first)
+{
+    for (lowp_size row = get_global_id(0); row < rows; row += get_global_size(0)) {
+        __global const float *v = x + x_offset + row * row_stride;
+        float lane[LOWP_REDUCE_SHORT];
+        for (uint l = 0; l < LOWP_REDUCE_SHORT; ++l)
+            lane[l] = l < cols ? lowp_reduce_combine(op, 0.0f, lowp_reduce_map(op, first, v[l])) : 0.0f;
+        for (uint s = LOWP_REDUCE_SHORT / 2; s >= 1; s /= 2)
+            for (uint i = 0; i < s; ++i)
+                if (i + s < cols)
+                    lane[i] = lowp_reduce_combine(op, lane[i], lane[i + s]);
+        out[out_offset + row] = lane[0];
+    }
+}
+
 /* out[out_offset + row*nblocks + block] = block_reduce(row, block) */
 __kernel void lowp_reduce_rows_f32(__global const float *x, lowp_size x_offset, lowp_size row_stride,
                                    lowp_size cols, lowp_size nblocks, __global float *out, lowp_size out_offset,

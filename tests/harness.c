@@ -45,6 +45,13 @@ static int required(const char *selector)
     return 0;
 }
 
+static void report(const char *tag, const struct th *t, const char *fmt, va_list args)
+{
+    fprintf(stdout, "%s [%s] %s: ", tag, t->device->id, t->test);
+    vfprintf(stdout, fmt, args);
+    fprintf(stdout, "\n");
+}
+
 void th_check(struct th *t, int ok, const char *fmt, ...)
 {
     if (ok) {
@@ -54,9 +61,7 @@ void th_check(struct th *t, int ok, const char *fmt, ...)
     t->failed++;
     va_list args;
     va_start(args, fmt);
-    fprintf(stdout, "FAIL [%s] %s: ", t->device->id, t->test);
-    vfprintf(stdout, fmt, args);
-    fprintf(stdout, "\n");
+    report("FAIL", t, fmt, args);
     va_end(args);
 }
 
@@ -65,9 +70,7 @@ void th_skip(struct th *t, const char *fmt, ...)
     t->skipped++;
     va_list args;
     va_start(args, fmt);
-    fprintf(stdout, "SKIP [%s] %s: ", t->device->id, t->test);
-    vfprintf(stdout, fmt, args);
-    fprintf(stdout, "\n");
+    report("SKIP", t, fmt, args);
     va_end(args);
 }
 

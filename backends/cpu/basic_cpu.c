@@ -70,8 +70,34 @@ static inline float combine(lowp_reduce_op op, float a, float b)
     return a > b ? a : b;
 }
 
+static inline float map_first(lowp_reduce_op op, float val)
+{
+    if (op == LOWP_REDUCE_SUMSQ)
+        return val * val;
+    if (op == LOWP_REDUCE_ABSMAX)
+        return val < 0.0f ? -val : (val == 0.0f ? 0.0f : val);
+    return val;
+}
+
+/* A block of m <= LANES values: each lane holds at most one value, and the
+ * lanes past m hold the identity +0. Combining with +0 never changes a
+ * partial (partials are never -0: +0 + -0 = +0, and |x| >= 0), so the tree
+ * can skip them and still give the bits of reduce_order.h. */
+static float short_block_reduce(lowp_reduce_op op, int first, const float *v, size_t m)
+{
+    float lane[LOWP_REDUCE_LANES];
+    for (size_t l = 0; l < m; ++l)
+        lane[l] = combine(op, 0.0f, first ? map_first(op, v[l]) : v[l]);
+    for (size_t s = LOWP_REDUCE_LANES / 2; s >= 1; s /= 2)
+        for (size_t i = 0; i < s && i + s < m; ++i)
+            lane[i] = combine(op, lane[i], lane[i + s]);
+    return lane[0];
+}
+
 static float block_reduce(lowp_reduce_op op, int first, const float *v, size_t m)
 {
+    if (m <= LOWP_REDUCE_LANES)
+        return short_block_reduce(op, first, v, m);
     float lane[LOWP_REDUCE_LANES];
     for (size_t l = 0; l < LOWP_REDUCE_LANES; ++l)
         lane[l] = 0.0f;
@@ -100,13 +126,8 @@ static float block_reduce(lowp_reduce_op op, int first, const float *v, size_t m
         }
     }
     for (size_t i = full * LOWP_REDUCE_LANES; i < m; ++i) {
-        float val = v[i];
-        if (first && op == LOWP_REDUCE_SUMSQ)
-            val = val * val;
-        else if (first && op == LOWP_REDUCE_ABSMAX)
-            val = val < 0.0f ? -val : (val == 0.0f ? 0.0f : val);
         size_t l = i % LOWP_REDUCE_LANES;
-        lane[l] = combine(op, lane[l], val);
+        lane[l] = combine(op, lane[l], first ? map_first(op, v[i]) : v[i]);
     }
     for (size_t s = LOWP_REDUCE_LANES / 2; s >= 1; s /= 2)
         for (size_t i = 0; i < s; ++i)

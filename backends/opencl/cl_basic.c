@@ -21,32 +21,31 @@ static lowp_status launch_elementwise(struct lowp_context *ctx, cl_kernel k, siz
     return lowp_cl_launch(ctx, k, 1, &global, &local);
 }
 
-lowp_status lowp_cl_fill_f32(struct lowp_context *ctx, struct lowp_buffer *x, size_t offset, size_t count,
-                             float value)
+/* Kernels of the form k(x, offset, count, scalar): fill and scale. */
+static lowp_status launch_in_place(struct lowp_context *ctx, const char *name, struct lowp_buffer *x, size_t offset,
+                                   size_t count, float scalar)
 {
     cl_kernel k;
-    LOWP_TRY(lowp_cl_kernel_get(ctx, "basic", NULL, "lowp_fill_f32", &k));
+    LOWP_TRY(lowp_cl_kernel_get(ctx, "basic", NULL, name, &k));
     cl_mem mem = (cl_mem)x->handle;
     cl_ulong off = offset, n = count;
     LOWP_CL_ARG(k, 0, mem);
     LOWP_CL_ARG(k, 1, off);
     LOWP_CL_ARG(k, 2, n);
-    LOWP_CL_ARG(k, 3, value);
+    LOWP_CL_ARG(k, 3, scalar);
     return launch_elementwise(ctx, k, count);
+}
+
+lowp_status lowp_cl_fill_f32(struct lowp_context *ctx, struct lowp_buffer *x, size_t offset, size_t count,
+                             float value)
+{
+    return launch_in_place(ctx, "lowp_fill_f32", x, offset, count, value);
 }
 
 lowp_status lowp_cl_scale_f32(struct lowp_context *ctx, struct lowp_buffer *x, size_t offset, size_t count,
                               float alpha)
 {
-    cl_kernel k;
-    LOWP_TRY(lowp_cl_kernel_get(ctx, "basic", NULL, "lowp_scale_f32", &k));
-    cl_mem mem = (cl_mem)x->handle;
-    cl_ulong off = offset, n = count;
-    LOWP_CL_ARG(k, 0, mem);
-    LOWP_CL_ARG(k, 1, off);
-    LOWP_CL_ARG(k, 2, n);
-    LOWP_CL_ARG(k, 3, alpha);
-    return launch_elementwise(ctx, k, count);
+    return launch_in_place(ctx, "lowp_scale_f32", x, offset, count, alpha);
 }
 
 lowp_status lowp_cl_axpy_f32(struct lowp_context *ctx, size_t count, float alpha, const struct lowp_buffer *x,
@@ -99,9 +98,34 @@ static lowp_status reduce_level(struct lowp_context *ctx, cl_kernel k, cl_mem x,
     return lowp_cl_launch(ctx, k, 2, global, local);
 }
 
+/* Must match LOWP_REDUCE_SHORT in kernels/reduce.cl. */
+#define REDUCE_SHORT 64
+
+static lowp_status reduce_short_rows(struct lowp_context *ctx, const struct lowp_reduce_desc *d,
+                                     const struct lowp_buffer *x, struct lowp_buffer *out)
+{
+    cl_kernel k;
+    LOWP_TRY(lowp_cl_kernel_get(ctx, "reduce", NULL, "lowp_reduce_short_rows_f32", &k));
+    cl_mem xm = (cl_mem)x->handle, om = (cl_mem)out->handle;
+    cl_ulong xo = d->x_offset, rs = d->row_stride, c = d->cols, rows = d->rows, oo = d->out_offset;
+    cl_int op = (cl_int)d->op, first = 1;
+    LOWP_CL_ARG(k, 0, xm);
+    LOWP_CL_ARG(k, 1, xo);
+    LOWP_CL_ARG(k, 2, rs);
+    LOWP_CL_ARG(k, 3, c);
+    LOWP_CL_ARG(k, 4, rows);
+    LOWP_CL_ARG(k, 5, om);
+    LOWP_CL_ARG(k, 6, oo);
+    LOWP_CL_ARG(k, 7, op);
+    LOWP_CL_ARG(k, 8, first);
+    return launch_elementwise(ctx, k, d->rows);
+}
+
 lowp_status lowp_cl_reduce_rows_f32(struct lowp_context *ctx, const struct lowp_reduce_desc *d,
                                     const struct lowp_buffer *x, struct lowp_buffer *out)
 {
+    if (d->cols <= REDUCE_SHORT)
+        return reduce_short_rows(ctx, d, x, out);
     cl_kernel k;
     LOWP_TRY(lowp_cl_kernel_get(ctx, "reduce", NULL, "lowp_reduce_rows_f32", &k));
     cl_mem src = (cl_mem)x->handle;
