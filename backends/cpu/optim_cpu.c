@@ -111,7 +111,37 @@ static void cpu_reduce(lowp_optim_reduce rd, uint64_t n, const float *c, const f
     out[1] = tb;
 }
 
-static const struct lowp_optim_ops cpu_ops = {cpu_elem, cpu_reduce};
+/* Multi-tensor wrappers: one call per phase covers every tensor, in tensor order. */
+static lowp_status cpu_elem_mt(void *ctx, lowp_optim_phase ph, const struct lowp_optim_step_desc *d, const float *coef,
+                              void *param, void *grad, void *state)
+{
+    (void)ctx;
+    float *P = param, *G = grad, *S = state;
+    for (size_t k = 0; k < d->n_tensors; ++k) {
+        const struct lowp_optim_tensor *t = &d->tensors[k];
+        if (t->numel == 0) continue;
+        cpu_elem(ph, t->numel, coef + k * LOWP_OPTIM_NCOEF, P ? P + t->param_offset : NULL,
+                 G ? G + t->grad_offset : NULL, S ? S + t->state_offset : NULL);
+    }
+    return LOWP_OK;
+}
+
+static lowp_status cpu_reduce_mt(void *ctx, lowp_optim_reduce rd, const struct lowp_optim_step_desc *d, const float *coef,
+                                const void *param, const void *grad, const void *state, double *out)
+{
+    (void)ctx;
+    const float *P = param, *G = grad, *S = state;
+    for (size_t k = 0; k < d->n_tensors; ++k) {
+        const struct lowp_optim_tensor *t = &d->tensors[k];
+        out[2 * k] = out[2 * k + 1] = 0.0;
+        if (t->numel == 0) continue;
+        cpu_reduce(rd, t->numel, coef + k * LOWP_OPTIM_NCOEF, P ? P + t->param_offset : NULL,
+                   G ? G + t->grad_offset : NULL, S ? S + t->state_offset : NULL, &out[2 * k]);
+    }
+    return LOWP_OK;
+}
+
+static const struct lowp_optim_ops cpu_ops = {NULL, cpu_elem_mt, cpu_reduce_mt};
 
 lowp_status lowp_cpu_optim_step(const struct lowp_optim_step_desc *d, float *param, const float *grad,
                                 void *state, struct lowp_optim_tensor_state *ts,

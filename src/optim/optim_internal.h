@@ -53,23 +53,33 @@ typedef enum lowp_optim_reduce {
     LOWP_ORD_NONFINITE = 4       /* out[0] = count of non-finite g */
 } lowp_optim_reduce;
 
-/* A backend's per-tensor primitives. `state` points at the tensor's first
- * state element (slot s at state[s*numel + i]); param/grad at its first
- * element. grad is written only by LOWP_OPH_SCALE_GRAD. */
+/* A backend's primitives. Each call covers EVERY tensor of d (one launch on
+ * a device): coef holds LOWP_OPTIM_NCOEF floats per tensor (tensor k at
+ * coef[k*LOWP_OPTIM_NCOEF]); zero-size tensors must be skipped. param, grad
+ * and state are the backend's buffer handles as given to the driver (host
+ * float* on the CPU paths; a device backend may pass its own handles). grad
+ * is written only by LOWP_OPH_SCALE_GRAD. reduce writes out[2*k], out[2*k+1]
+ * for every tensor (0, 0 for zero-size ones), in the fixed block order. */
 struct lowp_optim_ops {
-    void (*elem)(lowp_optim_phase ph, uint64_t n, const float *coef,
-                 float *param, float *grad, float *state);
-    void (*reduce)(lowp_optim_reduce rd, uint64_t n, const float *coef,
-                   const float *param, const float *grad, const float *state, double out[2]);
+    void *ctx;
+    lowp_status (*elem)(void *ctx, lowp_optim_phase ph, const struct lowp_optim_step_desc *d, const float *coef,
+                        void *param, void *grad, void *state);
+    lowp_status (*reduce)(void *ctx, lowp_optim_reduce rd, const struct lowp_optim_step_desc *d, const float *coef,
+                          const void *param, const void *grad, const void *state, double *out);
 };
 
+/* The drivers. They validate, apply the NaN/Inf policy, compute every per
+ * tensor scalar on the host (double, rounded once to float) and call ops in
+ * phase order: e.g. LAMB = elem(MOMENTS), reduce(LAMB_NORMS), elem(APPLY);
+ * Stable-SPAM = reduce(MAXABS), reduce(SSPAM_CLIPPED), elem(SSPAM). SWAN and
+ * SinkGD run on host pointers only (optim_matrix.c). */
 lowp_status lowp_optim_run_step(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d,
-                                float *param, const float *grad, void *state,
+                                void *param, const void *grad, void *state,
                                 struct lowp_optim_tensor_state *ts, struct lowp_optim_global_state *gs);
 lowp_status lowp_optim_run_sophia_hessian(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d,
-                                          const float *gnb_grad, void *state);
+                                          const void *gnb_grad, void *state);
 lowp_status lowp_optim_run_clip_grad_norm(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d,
-                                          float *grad, float max_norm, float *total_norm);
+                                          void *grad, float max_norm, float *total_norm);
 
 /* SWAN / SinkGD on one tensor (double precision host code, optim_matrix.c). */
 lowp_status lowp_optim_swan_tensor(const struct lowp_optim_hparams *hp, const struct lowp_optim_tensor *t,

@@ -1,10 +1,12 @@
-/* optim_step.c — the host step driver shared by the CPU reference and the
- * fast CPU path. It owns everything that is per tensor or global (step
- * counters, bias corrections, trust ratios, Stable-SPAM's scalar EMAs, the
- * NaN/Inf policy) and hands each backend only elementwise passes and fixed
- * order per-tensor reductions (struct lowp_optim_ops). All scalar maths is
- * in double and rounded to float once, like PyTorch's Python-float scalars. */
+/* optim_step.c — the host step driver shared by every backend. It owns
+ * everything that is per tensor or global (step counters, bias corrections,
+ * trust ratios, Stable-SPAM's scalar EMAs, the NaN/Inf policy) and hands the
+ * backend only multi-tensor elementwise passes and fixed-order per-tensor
+ * reductions (struct lowp_optim_ops), one call per phase for all tensors.
+ * All scalar maths is in double and rounded to float once, like PyTorch's
+ * Python-float scalars. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -68,45 +70,62 @@ static lowp_status check_buffers(const struct lowp_optim_step_desc *d, const voi
     return LOWP_OK;
 }
 
-/* Skip policy: refuse the whole step if any gradient is NaN/Inf. */
-static lowp_status scan_nonfinite(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d,
-                                  const float *grad, const char *what)
+/* Scratch for one driver call: coefficient table and reduction results. */
+struct scratch {
+    float *coef;
+    double *red;
+};
+
+static lowp_status scratch_alloc(struct scratch *w, size_t n)
 {
-    if (d->hp->nonfinite != LOWP_OPTIM_NONFINITE_SKIP) return LOWP_OK;
-    for (size_t k = 0; k < d->n_tensors; ++k) {
-        const struct lowp_optim_tensor *t = &d->tensors[k];
-        if (t->numel == 0) continue;
-        double out[2] = {0.0, 0.0};
-        ops->reduce(LOWP_ORD_NONFINITE, t->numel, NULL, NULL, grad + t->grad_offset, NULL, out);
-        if (out[0] != 0.0)
-            return lowp_error(LOWP_ERR_NUMERIC, "%s: tensor %zu has %.0f NaN/Inf %s value(s); step skipped, nothing changed",
-                              lowp_optim_kind_name(d->hp->kind), k, out[0], what);
+    size_t m = n ? n : 1;
+    w->coef = calloc(m * LOWP_OPTIM_NCOEF, sizeof(float));
+    w->red = calloc(m * 2, sizeof(double));
+    if (w->coef == NULL || w->red == NULL) {
+        free(w->coef);
+        free(w->red);
+        return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "optimizer: cannot allocate scratch for %zu tensors", n);
     }
     return LOWP_OK;
 }
 
-static void step_tensor(const struct lowp_optim_ops *ops, const struct lowp_optim_hparams *hp,
-                        const struct lowp_optim_tensor *t, float *p, float *g, float *s,
-                        struct lowp_optim_tensor_state *ts, const struct lowp_optim_global_state *gs,
-                        double spam_scale, double sigma)
+static void scratch_free(struct scratch *w)
 {
-    float c[LOWP_OPTIM_NCOEF];
-    const uint64_t n = t->numel;
+    free(w->coef);
+    free(w->red);
+}
+
+/* Skip policy: refuse the whole step if any gradient is NaN/Inf. */
+static lowp_status scan_nonfinite(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d,
+                                  const void *grad, struct scratch *w, const char *what)
+{
+    if (d->hp->nonfinite != LOWP_OPTIM_NONFINITE_SKIP || d->n_tensors == 0) return LOWP_OK;
+    LOWP_TRY(ops->reduce(ops->ctx, LOWP_ORD_NONFINITE, d, w->coef, NULL, grad, NULL, w->red));
+    for (size_t k = 0; k < d->n_tensors; ++k)
+        if (w->red[2 * k] != 0.0)
+            return lowp_error(LOWP_ERR_NUMERIC, "%s: tensor %zu has %.0f NaN/Inf %s value(s); step skipped, nothing changed",
+                              lowp_optim_kind_name(d->hp->kind), k, w->red[2 * k], what);
+    return LOWP_OK;
+}
+
+/* Coefficients of the single-pass optimizers (SGD, AdamW, Lion, Sophia, SPAM)
+ * for tensor t, whose counter is about to become `step`. */
+static void coef_single(const struct lowp_optim_hparams *hp, const struct lowp_optim_tensor *t,
+                        const struct lowp_optim_tensor_state *ts, const struct lowp_optim_global_state *gs,
+                        uint64_t step, double spam_scale, float *c)
+{
     const double lr = (double)hp->lr, wd = tensor_wd(hp, t);
     coef_init(c, hp);
     c[LOWP_OC_DECAY] = (float)(1.0 - lr * wd);
-    uint64_t step = ts->step + 1;
-
     switch (hp->kind) {
     case LOWP_OPTIM_SGD:
         c[LOWP_OC_DECAY] = 1.0f;
         c[LOWP_OC_WD] = (float)wd;
         c[LOWP_OC_B1] = hp->momentum;
         c[LOWP_OC_OMB1] = (float)(1.0 - (double)hp->dampening);
-        c[LOWP_OC_X0] = ts->step == 0 ? 1.0f : 0.0f;
+        c[LOWP_OC_X0] = ts->step == 0 ? 1.0f : 0.0f;    /* first step: buffer := d */
         c[LOWP_OC_X1] = (hp->flags & LOWP_OPTIM_FLAG_NESTEROV) ? 1.0f : 0.0f;
         c[LOWP_OC_X2] = (hp->flags & LOWP_OPTIM_FLAG_MAXIMIZE) ? 1.0f : 0.0f;
-        ops->elem(LOWP_OPH_SGD, n, c, p, g, s);
         break;
     case LOWP_OPTIM_ADAMW: {
         double c1 = 1.0 - pow((double)hp->beta1, (double)step);
@@ -115,43 +134,13 @@ static void step_tensor(const struct lowp_optim_ops *ops, const struct lowp_opti
         c[LOWP_OC_C2S] = (float)sqrt(c2);
         c[LOWP_OC_X0] = (hp->flags & LOWP_OPTIM_FLAG_AMSGRAD) ? 1.0f : 0.0f;
         c[LOWP_OC_X2] = (hp->flags & LOWP_OPTIM_FLAG_MAXIMIZE) ? 1.0f : 0.0f;
-        ops->elem(LOWP_OPH_ADAMW, n, c, p, g, s);
         break;
     }
     case LOWP_OPTIM_LION:
-        ops->elem(LOWP_OPH_LION, n, c, p, g, s);
         break;
-    case LOWP_OPTIM_LAMB: {
-        c[LOWP_OC_DECAY] = 1.0f;
-        c[LOWP_OC_WD] = (float)wd;
-        if (hp->flags & LOWP_OPTIM_FLAG_LAMB_NO_BIAS_CORR) {
-            c[LOWP_OC_X0] = 1.0f;
-            c[LOWP_OC_X1] = 1.0f;
-        } else {
-            c[LOWP_OC_X0] = (float)(1.0 - pow((double)hp->beta1, (double)step));
-            c[LOWP_OC_X1] = (float)(1.0 - pow((double)hp->beta2, (double)step));
-        }
-        ops->elem(LOWP_OPH_LAMB_MOMENTS, n, c, p, g, s);
-        double ratio = 1.0;
-        if (!(t->flags & LOWP_OPTIM_TENSOR_NO_ADAPTATION)) {
-            double sums[2] = {0.0, 0.0};
-            ops->reduce(LOWP_ORD_LAMB_NORMS, n, c, p, g, s, sums);
-            double wn = sqrt(sums[0]), un = sqrt(sums[1]);
-            if (wn > 0.0 && un > 0.0) ratio = wn / un;   /* TF-Addons: 1 when either norm is 0 */
-            if (hp->lamb_ratio_max > 0.0f) {             /* DeepSpeed-style clamp, off by default */
-                if (ratio < (double)hp->lamb_ratio_min) ratio = (double)hp->lamb_ratio_min;
-                if (ratio > (double)hp->lamb_ratio_max) ratio = (double)hp->lamb_ratio_max;
-            }
-        }
-        ts->last_ratio = (float)ratio;
-        c[LOWP_OC_STEP] = (float)(ratio * lr);
-        ops->elem(LOWP_OPH_LAMB_APPLY, n, c, p, g, s);
-        break;
-    }
     case LOWP_OPTIM_SOPHIA_G:
         c[LOWP_OC_X0] = (float)((double)hp->sophia_rho * (double)hp->sophia_bs);
         c[LOWP_OC_X1] = (hp->flags & LOWP_OPTIM_FLAG_SOPHIA_PAPER_EPS) ? 1.0f : 0.0f;
-        ops->elem(LOWP_OPH_SOPHIA, n, c, p, g, s);
         break;
     case LOWP_OPTIM_SPAM: {
         uint64_t tau = gs->step + 1;          /* official: total_step + 1 */
@@ -163,7 +152,7 @@ static void step_tensor(const struct lowp_optim_ops *ops, const struct lowp_opti
             step_size = lr / c1;
             c[LOWP_OC_C2S] = (float)sqrt(c2);
         } else {
-            step_size = lr * sqrt(c2) / c1;
+            step_size = lr * sqrt(c2) / c1;   /* eps-hat form: eps on the raw sqrt(v) */
         }
         c[LOWP_OC_DECAY] = 1.0f;
         c[LOWP_OC_STEP] = (float)(-(step_size * spam_scale));
@@ -172,84 +161,147 @@ static void step_tensor(const struct lowp_optim_ops *ops, const struct lowp_opti
                          tau % dT >= hp->spam_clip_delay) ? 1.0f : 0.0f;
         c[LOWP_OC_X1] = hp->spam_threshold;
         c[LOWP_OC_X2] = (tau % dT == 0) ? 1.0f : 0.0f;
-        ops->elem(LOWP_OPH_SPAM, n, c, p, g, s);
-        break;
-    }
-    case LOWP_OPTIM_STABLE_SPAM: {
-        uint64_t T = gs->step + 1;
-        double out[2] = {0.0, 0.0};
-        ops->reduce(LOWP_ORD_GRAD_MAXABS, n, c, p, g, s, out);
-        float gmax = (float)out[0];
-        double g3 = (double)hp->sspam_gamma3;
-        ts->sspam_m_max = (float)g3 * ts->sspam_m_max + (float)(1.0 - g3) * gmax;
-        float mhat = ts->sspam_m_max / (float)(1.0 - pow(g3, (double)step));
-        c[LOWP_OC_X0] = mhat;
-        c[LOWP_OC_X1] = gmax;
-        out[0] = out[1] = 0.0;
-        ops->reduce(LOWP_ORD_SSPAM_CLIPPED, n, c, p, g, s, out);
-        float gn = (float)sqrt(out[0]);
-        double g1 = (hp->sspam_gamma1 < 0.0f ? (double)hp->beta1 : (double)hp->sspam_gamma1) * sigma;
-        double g2 = (double)hp->sspam_gamma2;
-        ts->sspam_m_norm = (float)g1 * ts->sspam_m_norm + (float)(1.0 - g1) * gn;
-        ts->sspam_v_norm = (float)g2 * ts->sspam_v_norm + (float)(1.0 - g2) * (gn * gn);
-        float mn_hat = ts->sspam_m_norm / (float)(1.0 - pow(g1, (double)step));
-        float vn_hat = ts->sspam_v_norm / (float)(1.0 - pow(g2, (double)step));
-        float cn = mn_hat / (sqrtf(vn_hat) + hp->eps);
-        c[LOWP_OC_X2] = gn > 0.0f ? gn : 0.0f;
-        c[LOWP_OC_X3] = cn;
-        if (hp->sspam_reset_interval != 0 && T % hp->sspam_reset_interval == 0) {
-            step = 1;   /* MoRet: the per-tensor counter restarts, M/mu/nu are kept */
-            c[LOWP_OC_X4] = (hp->flags & LOWP_OPTIM_FLAG_SSPAM_CLEAN_RESET) ? 2.0f : 1.0f;
-        }
-        double b1 = (double)hp->beta1 * sigma;
-        c[LOWP_OC_B1] = (float)b1;
-        c[LOWP_OC_OMB1] = (float)(1.0 - b1);
-        double c1 = 1.0 - pow(b1, (double)step);
-        double c2 = 1.0 - pow((double)hp->beta2, (double)step);
-        c[LOWP_OC_STEP] = (float)(lr / c1);
-        c[LOWP_OC_C2S] = (float)sqrt(c2);
-        ops->elem(LOWP_OPH_SSPAM, n, c, p, g, s);
         break;
     }
     default:
         break;
     }
-    ts->step = step;
 }
 
-lowp_status lowp_optim_run_step(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d,
-                                float *param, const float *grad, void *state,
-                                struct lowp_optim_tensor_state *ts, struct lowp_optim_global_state *gs)
+static lowp_status run_lamb(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d, void *param,
+                            void *grad, void *state, struct lowp_optim_tensor_state *ts, struct scratch *w)
 {
-    LOWP_TRY(check_buffers(d, param, grad, state, ts, gs));
     const struct lowp_optim_hparams *hp = d->hp;
-    LOWP_TRY(scan_nonfinite(ops, d, grad, "gradient"));
-
-    double spam_scale = lowp_optim_spam_scale(gs->spam_current, hp->spam_warmup);
-    double sigma = lowp_optim_sspam_sigma(gs->step + 1, hp->sspam_total_T, hp->sspam_eta_min);
-    float *st = (float *)state;
+    for (size_t k = 0; k < d->n_tensors; ++k) {
+        float *c = w->coef + k * LOWP_OPTIM_NCOEF;
+        uint64_t step = ts[k].step + 1;
+        coef_init(c, hp);
+        c[LOWP_OC_WD] = (float)tensor_wd(hp, &d->tensors[k]);
+        if (hp->flags & LOWP_OPTIM_FLAG_LAMB_NO_BIAS_CORR) {
+            c[LOWP_OC_X0] = 1.0f;
+            c[LOWP_OC_X1] = 1.0f;
+        } else {
+            c[LOWP_OC_X0] = (float)(1.0 - pow((double)hp->beta1, (double)step));
+            c[LOWP_OC_X1] = (float)(1.0 - pow((double)hp->beta2, (double)step));
+        }
+    }
+    LOWP_TRY(ops->elem(ops->ctx, LOWP_OPH_LAMB_MOMENTS, d, w->coef, param, grad, state));
+    LOWP_TRY(ops->reduce(ops->ctx, LOWP_ORD_LAMB_NORMS, d, w->coef, param, grad, state, w->red));
     for (size_t k = 0; k < d->n_tensors; ++k) {
         const struct lowp_optim_tensor *t = &d->tensors[k];
-        float *p = param + t->param_offset;
-        /* Only LOWP_OPH_SCALE_GRAD writes grad; the cast keeps one ops signature. */
-        float *g = (float *)(uintptr_t)(grad + t->grad_offset);
-        float *s = st ? st + t->state_offset : NULL;
-        if (hp->kind == LOWP_OPTIM_SWAN || hp->kind == LOWP_OPTIM_SINKGD) {
-            if (t->numel != 0) {
-                lowp_status r = hp->kind == LOWP_OPTIM_SWAN ? lowp_optim_swan_tensor(hp, t, p, g)
-                                                            : lowp_optim_sinkgd_tensor(hp, t, p, g);
-                if (r != LOWP_OK) return r;   /* only OOM; earlier tensors are already updated */
+        double ratio = 1.0;
+        if (!(t->flags & LOWP_OPTIM_TENSOR_NO_ADAPTATION)) {
+            double wn = sqrt(w->red[2 * k]), un = sqrt(w->red[2 * k + 1]);
+            if (wn > 0.0 && un > 0.0) ratio = wn / un;   /* TF-Addons: 1 when either norm is 0 */
+            if (hp->lamb_ratio_max > 0.0f) {             /* DeepSpeed-style clamp, off by default */
+                if (ratio < (double)hp->lamb_ratio_min) ratio = (double)hp->lamb_ratio_min;
+                if (ratio > (double)hp->lamb_ratio_max) ratio = (double)hp->lamb_ratio_max;
             }
-            ts[k].step += 1;
-            continue;
         }
-        if (t->numel == 0) {   /* zero-size: counters advance, nothing else */
-            ts[k].step += 1;
-            continue;
-        }
-        step_tensor(ops, hp, t, p, g, s, &ts[k], gs, spam_scale, sigma);
+        ts[k].last_ratio = (float)ratio;
+        w->coef[k * LOWP_OPTIM_NCOEF + LOWP_OC_STEP] = (float)(ratio * (double)hp->lr);
+        ts[k].step += 1;
     }
+    return ops->elem(ops->ctx, LOWP_OPH_LAMB_APPLY, d, w->coef, param, grad, state);
+}
 
+static lowp_status run_sspam(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d, void *param,
+                             void *grad, void *state, struct lowp_optim_tensor_state *ts,
+                             const struct lowp_optim_global_state *gs, double sigma, struct scratch *w)
+{
+    const struct lowp_optim_hparams *hp = d->hp;
+    const uint64_t T = gs->step + 1;
+    const double lr = (double)hp->lr;
+    LOWP_TRY(ops->reduce(ops->ctx, LOWP_ORD_GRAD_MAXABS, d, w->coef, param, grad, state, w->red));
+    const double g3 = (double)hp->sspam_gamma3;
+    for (size_t k = 0; k < d->n_tensors; ++k) {
+        float *c = w->coef + k * LOWP_OPTIM_NCOEF;
+        coef_init(c, hp);
+        if (d->tensors[k].numel == 0) continue;
+        uint64_t step = ts[k].step + 1;
+        float gmax = (float)w->red[2 * k];
+        ts[k].sspam_m_max = (float)g3 * ts[k].sspam_m_max + (float)(1.0 - g3) * gmax;
+        c[LOWP_OC_X0] = ts[k].sspam_m_max / (float)(1.0 - pow(g3, (double)step));   /* Mhat */
+        c[LOWP_OC_X1] = gmax;
+    }
+    LOWP_TRY(ops->reduce(ops->ctx, LOWP_ORD_SSPAM_CLIPPED, d, w->coef, param, grad, state, w->red));
+    const double g1 = (hp->sspam_gamma1 < 0.0f ? (double)hp->beta1 : (double)hp->sspam_gamma1) * sigma;
+    const double g2 = (double)hp->sspam_gamma2;
+    const double b1 = (double)hp->beta1 * sigma;
+    for (size_t k = 0; k < d->n_tensors; ++k) {
+        const struct lowp_optim_tensor *t = &d->tensors[k];
+        float *c = w->coef + k * LOWP_OPTIM_NCOEF;
+        uint64_t step = ts[k].step + 1;
+        if (t->numel == 0) { ts[k].step = step; continue; }
+        c[LOWP_OC_DECAY] = (float)(1.0 - lr * tensor_wd(hp, t));
+        float gn = (float)sqrt(w->red[2 * k]);
+        struct lowp_optim_tensor_state *s = &ts[k];
+        s->sspam_m_norm = (float)g1 * s->sspam_m_norm + (float)(1.0 - g1) * gn;
+        s->sspam_v_norm = (float)g2 * s->sspam_v_norm + (float)(1.0 - g2) * (gn * gn);
+        float mn_hat = s->sspam_m_norm / (float)(1.0 - pow(g1, (double)step));
+        float vn_hat = s->sspam_v_norm / (float)(1.0 - pow(g2, (double)step));
+        c[LOWP_OC_X2] = gn > 0.0f ? gn : 0.0f;                       /* AdaGN only if ||g~|| > 0 */
+        c[LOWP_OC_X3] = mn_hat / (sqrtf(vn_hat) + hp->eps);
+        if (hp->sspam_reset_interval != 0 && T % hp->sspam_reset_interval == 0) {
+            step = 1;   /* MoRet: the per-tensor counter restarts, M/mu/nu are kept */
+            c[LOWP_OC_X4] = (hp->flags & LOWP_OPTIM_FLAG_SSPAM_CLEAN_RESET) ? 2.0f : 1.0f;
+        }
+        c[LOWP_OC_B1] = (float)b1;
+        c[LOWP_OC_OMB1] = (float)(1.0 - b1);
+        c[LOWP_OC_STEP] = (float)(lr / (1.0 - pow(b1, (double)step)));
+        c[LOWP_OC_C2S] = (float)sqrt(1.0 - pow((double)hp->beta2, (double)step));
+        s->step = step;
+    }
+    return ops->elem(ops->ctx, LOWP_OPH_SSPAM, d, w->coef, param, grad, state);
+}
+
+static lowp_status run_matrix(const struct lowp_optim_step_desc *d, float *param, const float *grad,
+                              struct lowp_optim_tensor_state *ts)
+{
+    for (size_t k = 0; k < d->n_tensors; ++k) {
+        const struct lowp_optim_tensor *t = &d->tensors[k];
+        if (t->numel != 0) {
+            float *p = param + t->param_offset;
+            const float *g = grad + t->grad_offset;
+            LOWP_TRY(d->hp->kind == LOWP_OPTIM_SWAN ? lowp_optim_swan_tensor(d->hp, t, p, g)
+                                                    : lowp_optim_sinkgd_tensor(d->hp, t, p, g));
+        }
+        ts[k].step += 1;
+    }
+    return LOWP_OK;
+}
+
+static lowp_status run_step(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d, void *param,
+                            void *grad, void *state, struct lowp_optim_tensor_state *ts,
+                            struct lowp_optim_global_state *gs, struct scratch *w)
+{
+    const struct lowp_optim_hparams *hp = d->hp;
+    LOWP_TRY(scan_nonfinite(ops, d, grad, w, "gradient"));
+    switch (hp->kind) {
+    case LOWP_OPTIM_SWAN:
+    case LOWP_OPTIM_SINKGD:
+        LOWP_TRY(run_matrix(d, (float *)param, (const float *)grad, ts));
+        break;
+    case LOWP_OPTIM_LAMB:
+        LOWP_TRY(run_lamb(ops, d, param, grad, state, ts, w));
+        break;
+    case LOWP_OPTIM_STABLE_SPAM:
+        LOWP_TRY(run_sspam(ops, d, param, grad, state, ts, gs,
+                           lowp_optim_sspam_sigma(gs->step + 1, hp->sspam_total_T, hp->sspam_eta_min), w));
+        break;
+    default: {
+        static const lowp_optim_phase phase[] = {
+            [LOWP_OPTIM_SGD] = LOWP_OPH_SGD, [LOWP_OPTIM_ADAMW] = LOWP_OPH_ADAMW, [LOWP_OPTIM_LION] = LOWP_OPH_LION,
+            [LOWP_OPTIM_SOPHIA_G] = LOWP_OPH_SOPHIA, [LOWP_OPTIM_SPAM] = LOWP_OPH_SPAM};
+        double spam_scale = lowp_optim_spam_scale(gs->spam_current, hp->spam_warmup);
+        for (size_t k = 0; k < d->n_tensors; ++k) {
+            coef_single(hp, &d->tensors[k], &ts[k], gs, ts[k].step + 1, spam_scale, w->coef + k * LOWP_OPTIM_NCOEF);
+            ts[k].step += 1;
+        }
+        LOWP_TRY(ops->elem(ops->ctx, phase[hp->kind], d, w->coef, param, grad, state));
+        break;
+    }
+    }
     gs->step += 1;
     if (hp->kind == LOWP_OPTIM_SPAM) {
         gs->spam_current += 1;
@@ -258,57 +310,63 @@ lowp_status lowp_optim_run_step(const struct lowp_optim_ops *ops, const struct l
     return LOWP_OK;
 }
 
+lowp_status lowp_optim_run_step(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d,
+                                void *param, const void *grad, void *state,
+                                struct lowp_optim_tensor_state *ts, struct lowp_optim_global_state *gs)
+{
+    LOWP_TRY(check_buffers(d, param, grad, state, ts, gs));
+    struct scratch w;
+    LOWP_TRY(scratch_alloc(&w, d->n_tensors));
+    /* Only LOWP_OPH_SCALE_GRAD writes grad; the cast keeps one ops signature. */
+    lowp_status st = run_step(ops, d, param, (void *)(uintptr_t)grad, state, ts, gs, &w);
+    scratch_free(&w);
+    return st;
+}
+
 lowp_status lowp_optim_run_sophia_hessian(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d,
-                                          const float *gnb_grad, void *state)
+                                          const void *gnb_grad, void *state)
 {
     LOWP_TRY(lowp_optim_step_desc_validate(d));
     LOWP_CHECK_ARG(d->hp->kind == LOWP_OPTIM_SOPHIA_G, "Sophia Hessian refresh called for optimizer %s",
                    lowp_optim_kind_name(d->hp->kind));
     LOWP_CHECK_ARG(d->n_tensors == 0 || gnb_grad != NULL, "Sophia Hessian refresh: gnb_grad is NULL");
     LOWP_CHECK_ARG(d->state_len == 0 || state != NULL, "Sophia Hessian refresh: state is NULL");
-    LOWP_TRY(scan_nonfinite(ops, d, gnb_grad, "GNB gradient"));
-    float c[LOWP_OPTIM_NCOEF];
-    coef_init(c, d->hp);
-    for (size_t k = 0; k < d->n_tensors; ++k) {
-        const struct lowp_optim_tensor *t = &d->tensors[k];
-        if (t->numel == 0) continue;
-        ops->elem(LOWP_OPH_SOPHIA_HESS, t->numel, c, NULL,
-                  (float *)(uintptr_t)(gnb_grad + t->grad_offset), (float *)state + t->state_offset);
+    struct scratch w;
+    LOWP_TRY(scratch_alloc(&w, d->n_tensors));
+    lowp_status st = scan_nonfinite(ops, d, gnb_grad, &w, "GNB gradient");
+    if (st == LOWP_OK) {
+        for (size_t k = 0; k < d->n_tensors; ++k) coef_init(w.coef + k * LOWP_OPTIM_NCOEF, d->hp);
+        st = ops->elem(ops->ctx, LOWP_OPH_SOPHIA_HESS, d, w.coef, NULL, (void *)(uintptr_t)gnb_grad, state);
     }
-    return LOWP_OK;
+    scratch_free(&w);
+    return st;
 }
 
 lowp_status lowp_optim_run_clip_grad_norm(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d,
-                                          float *grad, float max_norm, float *total_norm)
+                                          void *grad, float max_norm, float *total_norm)
 {
     LOWP_TRY(lowp_optim_step_desc_validate(d));
     LOWP_CHECK_ARG(d->n_tensors == 0 || grad != NULL, "clip_grad_norm: grad is NULL");
     LOWP_CHECK_ARG(isfinite(max_norm) && max_norm > 0.0f, "clip_grad_norm: max_norm = %g must be finite and > 0",
                    (double)max_norm);
-    /* Per-tensor sums in fixed order, then added in tensor order. */
-    double sum = 0.0;
-    for (size_t k = 0; k < d->n_tensors; ++k) {
-        const struct lowp_optim_tensor *t = &d->tensors[k];
-        if (t->numel == 0) continue;
-        double out[2] = {0.0, 0.0};
-        ops->reduce(LOWP_ORD_GRAD_SUMSQ, t->numel, NULL, NULL, grad + t->grad_offset, NULL, out);
-        sum += out[0];
+    if (total_norm) *total_norm = 0.0f;
+    if (d->n_tensors == 0) return LOWP_OK;
+    struct scratch w;
+    LOWP_TRY(scratch_alloc(&w, d->n_tensors));
+    lowp_status st = ops->reduce(ops->ctx, LOWP_ORD_GRAD_SUMSQ, d, w.coef, NULL, grad, NULL, w.red);
+    if (st == LOWP_OK) {
+        double sum = 0.0;   /* per-tensor sums (fixed order) added in tensor order */
+        for (size_t k = 0; k < d->n_tensors; ++k) sum += w.red[2 * k];
+        double total = sqrt(sum);
+        if (total_norm) *total_norm = (float)total;
+        double coef = (double)max_norm / (total + 1e-6);   /* torch.nn.utils.clip_grad_norm_ */
+        if (!isfinite(total) && d->hp->nonfinite == LOWP_OPTIM_NONFINITE_SKIP) {
+            st = lowp_error(LOWP_ERR_NUMERIC, "clip_grad_norm: gradient norm is %g; gradients left unchanged", total);
+        } else if (!(coef >= 1.0)) {   /* NaN coef (propagate policy) also scales */
+            for (size_t k = 0; k < d->n_tensors; ++k) w.coef[k * LOWP_OPTIM_NCOEF + LOWP_OC_X0] = (float)coef;
+            st = ops->elem(ops->ctx, LOWP_OPH_SCALE_GRAD, d, w.coef, NULL, grad, NULL);
+        }
     }
-    double total = sqrt(sum);
-    if (total_norm) *total_norm = (float)total;
-    if (!isfinite(total)) {
-        if (d->hp->nonfinite == LOWP_OPTIM_NONFINITE_SKIP)
-            return lowp_error(LOWP_ERR_NUMERIC, "clip_grad_norm: gradient norm is %g; gradients left unchanged", total);
-    }
-    double coef = (double)max_norm / (total + 1e-6);   /* torch.nn.utils.clip_grad_norm_ */
-    if (!(coef < 1.0)) return LOWP_OK;
-    float c[LOWP_OPTIM_NCOEF];
-    memset(c, 0, sizeof c);
-    c[LOWP_OC_X0] = (float)coef;
-    for (size_t k = 0; k < d->n_tensors; ++k) {
-        const struct lowp_optim_tensor *t = &d->tensors[k];
-        if (t->numel == 0) continue;
-        ops->elem(LOWP_OPH_SCALE_GRAD, t->numel, c, NULL, grad + t->grad_offset, NULL);
-    }
-    return LOWP_OK;
+    scratch_free(&w);
+    return st;
 }
