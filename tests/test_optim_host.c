@@ -470,6 +470,120 @@ static void test_threads(void)
     }
 }
 
+/* Paper-variant flags and maximize change exactly what they claim. */
+static void test_flags(void)
+{
+    struct lowp_optim_hparams hp;
+    struct lowp_optim_tensor t = {1, 1, 1, 0, 0, 0, 0};
+    struct lowp_optim_step_desc d = {&hp, &t, 1, 1, 1, 2};
+    struct lowp_optim_tensor_state ts;
+    struct lowp_optim_global_state gs;
+    /* Sophia: code den = rho*bs*h + eps, paper den = max(rho*bs*h, eps). */
+    for (int paper = 0; paper < 2; ++paper) {
+        lowp_optim_hparams_default(LOWP_OPTIM_SOPHIA_G, &hp);
+        hp.lr = 1.0f; hp.weight_decay = 0.0f; hp.beta1 = 0.5f; hp.sophia_rho = 1.0f; hp.sophia_bs = 1.0f; hp.eps = 1.0f;
+        if (paper) hp.flags |= LOWP_OPTIM_FLAG_SOPHIA_PAPER_EPS;
+        float p[1] = {0.0f}, g[1] = {1.0f}, st[2] = {0.0f, 2.0f};   /* m -> 0.5, h = 2 */
+        memset(&ts, 0, sizeof ts); lowp_optim_global_init(&hp, &gs);
+        lowp_ref_optim_step(&d, p, g, st, &ts, &gs);
+        float want = paper ? -0.25f : -0.5f / 3.0f;
+        CHECK(fabsf(p[0] - want) < 1e-7f, "Sophia %s eps: got %.9g want %.9g", paper ? "paper" : "code", p[0], want);
+    }
+    /* SPAM: eps-hat (code) vs eps on the corrected sqrt(v) (flag). */
+    for (int te = 0; te < 2; ++te) {
+        lowp_optim_hparams_default(LOWP_OPTIM_SPAM, &hp);
+        hp.lr = 0.1f; hp.eps = 0.1f;
+        if (te) hp.flags |= LOWP_OPTIM_FLAG_SPAM_TORCH_EPS;
+        float p[1] = {1.0f}, g[1] = {0.5f}, st[2] = {0.0f, 0.0f};
+        memset(&ts, 0, sizeof ts); lowp_optim_global_init(&hp, &gs);
+        lowp_ref_optim_step(&d, p, g, st, &ts, &gs);
+        double m = 0.1 * 0.5, v = (1.0 - 0.999) * 0.25, c1 = 0.1, c2 = 1.0 - 0.999;
+        double want = te ? 1.0 - 0.1 / c1 * m / (sqrt(v) / sqrt(c2) + 0.1)
+                         : 1.0 - 0.1 * sqrt(c2) / c1 * m / (sqrt(v) + 0.1);
+        CHECK(fabs(p[0] - want) < 1e-6, "SPAM %s eps: got %.9g want %.9g", te ? "torch" : "eps-hat", p[0], want);
+    }
+    /* maximize == descending on -g (SGD with momentum, AdamW). */
+    const lowp_optim_kind mk[2] = {LOWP_OPTIM_SGD, LOWP_OPTIM_ADAMW};
+    for (int q = 0; q < 2; ++q) {
+        float pa[1] = {1.0f}, pb[1] = {1.0f}, sa[2] = {0}, sb[2] = {0}, ga[1], gb[1];
+        struct lowp_optim_tensor_state ta = {0}, tb = {0};
+        struct lowp_optim_global_state xa, xb;
+        lowp_optim_hparams_default(mk[q], &hp);
+        hp.momentum = 0.9f; hp.weight_decay = 0.1f;
+        struct lowp_optim_hparams hm = hp;
+        hm.flags |= LOWP_OPTIM_FLAG_MAXIMIZE;
+        struct lowp_optim_step_desc dm = {&hm, &t, 1, 1, 1, 2};
+        lowp_optim_global_init(&hp, &xa); lowp_optim_global_init(&hp, &xb);
+        for (int s = 0; s < 3; ++s) {
+            ga[0] = 0.3f * (float)(s + 1); gb[0] = -ga[0];
+            lowp_ref_optim_step(&d, pa, ga, sa, &ta, &xa);
+            lowp_ref_optim_step(&dm, pb, gb, sb, &tb, &xb);
+        }
+        CHECK(pa[0] == pb[0], "%s: maximize(-g) != minimize(g)", lowp_optim_kind_name(mk[q]));
+    }
+}
+
+/* SWAN: with many NS steps the direction is the polar factor (orthonormal rows
+ * of the standardized gradient); SinkGD: the fixed point has row norms
+ * sqrt(cols) and column norms sqrt(rows). Independent of the vector files. */
+static void test_matrix_properties(void)
+{
+    for (int tr = 0; tr < 2; ++tr) {
+        const int Rr = tr ? 8 : 4, Cc = tr ? 4 : 8, N = 32;
+        float p[32] = {0}, g[32];
+        for (int i = 0; i < N; ++i) g[i] = (float)sin(1.7 * i + 0.3) + 0.2f * (float)(i % 5);
+        struct lowp_optim_hparams hp;
+        lowp_optim_hparams_default(LOWP_OPTIM_SWAN, &hp);
+        hp.lr = 1.0f; hp.swan_ns_steps = 25;   /* null-space growth 1.5^K: keep K modest (docs) */ hp.flags |= LOWP_OPTIM_FLAG_SWAN_NO_RESCALE;
+        struct lowp_optim_tensor t = {(uint64_t)N, (uint64_t)Rr, (uint64_t)Cc, 0, 0, 0, 0};
+        struct lowp_optim_step_desc d = {&hp, &t, 1, 32, 32, 0};
+        struct lowp_optim_tensor_state ts = {0};
+        struct lowp_optim_global_state gs;
+        lowp_optim_global_init(&hp, &gs);
+        CHECK(lowp_cpu_optim_step(&d, p, g, NULL, &ts, &gs) == LOWP_OK, "SWAN: %s", lowp_last_error());
+        /* dW = -p; the smaller Gram must be I (rows case) or, when columns are
+         * whitened, I - 11^T/C: GradNorm centres every row, so the all-ones
+         * vector is in the null space of G~ and NS leaves it at 0. */
+        int m = tr ? Cc : Rr;
+        double worst = 0.0;
+        for (int a = 0; a < m; ++a)
+            for (int b = 0; b < m; ++b) {
+                double acc = 0.0;
+                if (!tr) for (int j = 0; j < Cc; ++j) acc += (double)p[a * Cc + j] * p[b * Cc + j];
+                else     for (int i = 0; i < Rr; ++i) acc += (double)p[i * Cc + a] * p[i * Cc + b];
+                double e = fabs(acc - (a == b ? 1.0 : 0.0) + (tr ? 1.0 / Cc : 0.0));
+                if (e > worst) worst = e;
+            }
+        CHECK(worst < 1e-4, "SWAN %dx%d: whitened direction not orthonormal (err %.3g)", Rr, Cc, worst);
+    }
+    {
+        const int Rr = 6, Cc = 4, N = 24;
+        float p[24] = {0}, g[24];
+        for (int i = 0; i < N; ++i) g[i] = (float)cos(0.9 * i) * (1.0f + (float)(i % 3));
+        struct lowp_optim_hparams hp;
+        lowp_optim_hparams_default(LOWP_OPTIM_SINKGD, &hp);
+        hp.lr = 1.0f; hp.sinkgd_lr_scale = 1.0f; hp.sinkgd_iters = 200;
+        struct lowp_optim_tensor t = {(uint64_t)N, (uint64_t)Rr, (uint64_t)Cc, 0, 0, 0, 0};
+        struct lowp_optim_step_desc d = {&hp, &t, 1, 24, 24, 0};
+        struct lowp_optim_tensor_state ts = {0};
+        struct lowp_optim_global_state gs;
+        lowp_optim_global_init(&hp, &gs);
+        CHECK(lowp_ref_optim_step(&d, p, g, NULL, &ts, &gs) == LOWP_OK, "SinkGD: %s", lowp_last_error());
+        double worst = 0.0;
+        for (int i = 0; i < Rr; ++i) {
+            double a = 0.0;
+            for (int j = 0; j < Cc; ++j) a += (double)p[i * Cc + j] * p[i * Cc + j];
+            worst = fmax(worst, fabs(sqrt(a) - 2.0));
+        }
+        for (int j = 0; j < Cc; ++j) {
+            double a = 0.0;
+            for (int i = 0; i < Rr; ++i) a += (double)p[i * Cc + j] * p[i * Cc + j];
+            worst = fmax(worst, fabs(sqrt(a) - sqrt(6.0)));
+        }
+        CHECK(worst < 1e-4, "SinkGD: fixed point row/col norms off by %.3g", worst);
+    }
+}
+
 static void expect_bad(struct lowp_optim_hparams hp, lowp_status want, const char *what)
 {
     lowp_status r = lowp_optim_hparams_validate(&hp);
@@ -550,6 +664,8 @@ int main(int argc, char **argv)
     test_nonfinite();
     test_zero_size();
     test_threads();
+    test_flags();
+    test_matrix_properties();
     test_validation();
     printf("%d passed, %d failed\n", g_pass, g_fail);
     return g_fail != 0;
