@@ -667,6 +667,7 @@ int main(int argc, char **argv)
     test_flags();
     test_matrix_properties();
     test_validation();
+    free(g_init); free(g_grads); free(g_gnb);
     printf("%d passed, %d failed\n", g_pass, g_fail);
     return g_fail != 0;
 }
