@@ -15,121 +15,37 @@
 #include "lowp/optim.h"
 #include "optim_cpu.h"
 #include "ref/optim_ref.h"
+#include "optim_vectors.h"
 
 static int g_pass, g_fail;
 #define CHECK(cond, ...) do { if (cond) ++g_pass; else { ++g_fail; printf("FAIL %s:%d: ", __FILE__, __LINE__); \
     printf(__VA_ARGS__); printf("\n"); } } while (0)
 
 /* ------------------------------------------------------------ vector files */
-#define MAXT 8
+#define MAXT OV_MAXT
 static const char *g_dir = "tests/vectors/optim";
+static struct ov_data g_v;
 static uint32_t g_nt, g_ns, g_rows[MAXT], g_cols[MAXT];
 static size_t g_total;
 static float *g_init, *g_grads, *g_gnb;
 
-static void *read_file(const char *name, size_t *len)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", g_dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    void *buf = malloc((size_t)n);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
-static uint32_t rd32(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
-
-static void rdf(float *dst, const unsigned char *src, size_t n)
-{
-    for (size_t i = 0; i < n; ++i) { uint32_t u = rd32(src + 4 * i); memcpy(&dst[i], &u, 4); }
-}
-
 static int load_grads(void)
 {
-    size_t len;
-    unsigned char *b = read_file("grads.bin", &len);
-    if (!b || len < 16 || memcmp(b, "LOWPOPTG", 8) != 0) return 0;
-    g_nt = rd32(b + 8); g_ns = rd32(b + 12);
-    if (g_nt > MAXT) return 0;
-    g_total = 0;
-    for (uint32_t k = 0; k < g_nt; ++k) {
-        g_rows[k] = rd32(b + 16 + 8 * k); g_cols[k] = rd32(b + 20 + 8 * k);
-        g_total += (size_t)g_rows[k] * g_cols[k];
-    }
-    size_t off = 16 + 8 * (size_t)g_nt;
-    if (len != off + 4 * g_total * (1 + 2 * (size_t)g_ns)) return 0;
-    g_init = malloc(4 * g_total); g_grads = malloc(4 * g_total * g_ns); g_gnb = malloc(4 * g_total * g_ns);
-    rdf(g_init, b + off, g_total);
-    rdf(g_grads, b + off + 4 * g_total, g_total * g_ns);
-    rdf(g_gnb, b + off + 4 * g_total * (1 + g_ns), g_total * g_ns);
-    free(b);
+    if (!ov_load(g_dir, &g_v)) return 0;
+    g_nt = g_v.nt; g_ns = g_v.ns; g_total = g_v.total;
+    memcpy(g_rows, g_v.rows, sizeof g_rows); memcpy(g_cols, g_v.cols, sizeof g_cols);
+    g_init = g_v.init; g_grads = g_v.grads; g_gnb = g_v.gnb;
     return 1;
 }
 
-static float *load_traj(const char *name)
-{
-    char fn[128];
-    size_t len;
-    snprintf(fn, sizeof fn, "%s.bin", name);
-    unsigned char *b = read_file(fn, &len);
-    if (!b || len != 16 + 4 * g_total * g_ns || memcmp(b, "LOWPOPTT", 8) != 0 ||
-        rd32(b + 8) != g_ns || rd32(b + 12) != g_total) { free(b); return NULL; }
-    float *t = malloc(4 * g_total * g_ns);
-    rdf(t, b + 16, g_total * g_ns);
-    free(b);
-    return t;
-}
+static float *load_traj(const char *name) { return ov_load_traj(g_dir, &g_v, name); }
 
 /* ------------------------------------------------------------------ cases */
-struct tcase {
-    const char *name;
-    lowp_optim_kind kind;
-    uint32_t excl_mask;   /* tensors (bit k) with NO_WEIGHT_DECAY | NO_ADAPTATION */
-    void (*setup)(struct lowp_optim_hparams *hp);
-    double rtol;          /* |a-b| <= rtol*(|b| + atol_rel) */
-};
-
-static float F(double x) { return (float)x; }
-static void s_sgd_plain(struct lowp_optim_hparams *h) { h->lr = F(0.05); }
-static void s_sgd_mom(struct lowp_optim_hparams *h) { h->lr = F(0.05); h->momentum = F(0.9); h->dampening = F(0.1); h->weight_decay = F(0.01); }
-static void s_sgd_nest(struct lowp_optim_hparams *h) { h->lr = F(0.05); h->momentum = F(0.9); h->flags |= LOWP_OPTIM_FLAG_NESTEROV; h->weight_decay = F(0.001); }
-static void s_adamw(struct lowp_optim_hparams *h) { h->lr = F(0.01); h->beta1 = F(0.9); h->beta2 = F(0.999); h->eps = F(1e-8); h->weight_decay = F(0.1); }
-static void s_adamw_ams(struct lowp_optim_hparams *h) { h->lr = F(0.01); h->beta1 = F(0.8); h->beta2 = F(0.99); h->eps = F(1e-8); h->weight_decay = F(0.01); h->flags |= LOWP_OPTIM_FLAG_AMSGRAD; }
-static void s_lion(struct lowp_optim_hparams *h) { h->lr = F(1e-3); h->beta1 = F(0.9); h->beta2 = F(0.99); h->weight_decay = F(0.1); }
-static void s_lamb(struct lowp_optim_hparams *h) { h->lr = F(0.01); h->eps = F(1e-6); h->weight_decay = F(0.01); }
-static void s_lamb_albert(struct lowp_optim_hparams *h) { s_lamb(h); h->flags |= LOWP_OPTIM_FLAG_LAMB_NO_BIAS_CORR; }
-static void s_sophia(struct lowp_optim_hparams *h) { h->lr = F(0.01); h->beta1 = F(0.965); h->beta2 = F(0.99); h->sophia_rho = F(0.05); h->weight_decay = F(0.1); h->sophia_bs = F(100); h->sophia_interval = 5; }
-static void s_spam(struct lowp_optim_hparams *h) { h->lr = F(0.01); h->eps = F(1e-6); h->weight_decay = F(0.01); h->spam_warmup = 4; h->spam_threshold = F(50); h->spam_reset_interval = 10; h->spam_clip_delay = 3; }
-static void s_sspam(struct lowp_optim_hparams *h) { h->lr = F(0.01); h->eps = F(1e-8); h->weight_decay = F(0.01); h->sspam_gamma1 = F(0.7); h->sspam_gamma2 = F(0.9); h->sspam_gamma3 = F(0.999); h->sspam_reset_interval = 10; h->sspam_total_T = 0; }
-static void s_sspam_decay(struct lowp_optim_hparams *h) { s_sspam(h); h->weight_decay = 0.0f; h->sspam_gamma1 = F(0.85); h->sspam_gamma2 = F(0.999); h->sspam_reset_interval = 8; h->sspam_total_T = 30; h->sspam_eta_min = F(0.5); }
-static void s_sspam_clean(struct lowp_optim_hparams *h) { s_sspam(h); h->flags |= LOWP_OPTIM_FLAG_SSPAM_CLEAN_RESET; }
-static void s_swan(struct lowp_optim_hparams *h) { h->lr = F(0.01); h->eps = F(1e-8); h->swan_ns_steps = 10; h->swan_ns_beta = 0.5f; }
-static void s_sinkgd(struct lowp_optim_hparams *h) { h->lr = F(0.1); h->eps = F(1e-8); h->weight_decay = F(0.01); h->sinkgd_iters = 5; h->sinkgd_lr_scale = F(0.05); }
-
-static const struct tcase cases[] = {
-    {"sgd_plain", LOWP_OPTIM_SGD, 0, s_sgd_plain, 1e-6},
-    {"sgd_momentum", LOWP_OPTIM_SGD, 0, s_sgd_mom, 1e-6},
-    {"sgd_nesterov", LOWP_OPTIM_SGD, 0, s_sgd_nest, 1e-6},
-    {"adamw", LOWP_OPTIM_ADAMW, 0, s_adamw, 1e-5},
-    {"adamw_amsgrad", LOWP_OPTIM_ADAMW, 0, s_adamw_ams, 1e-5},
-    {"adamw_excl", LOWP_OPTIM_ADAMW, 0xA, s_adamw, 1e-5},
-    {"lion", LOWP_OPTIM_LION, 0, s_lion, 1e-6},
-    {"lamb", LOWP_OPTIM_LAMB, 0xA, s_lamb, 1e-5},
-    {"lamb_albert", LOWP_OPTIM_LAMB, 0, s_lamb_albert, 1e-5},
-    {"sophia", LOWP_OPTIM_SOPHIA_G, 0, s_sophia, 1e-5},
-    {"spam", LOWP_OPTIM_SPAM, 0, s_spam, 1e-5},
-    {"stable_spam", LOWP_OPTIM_STABLE_SPAM, 0, s_sspam, 1e-5},
-    {"stable_spam_decay", LOWP_OPTIM_STABLE_SPAM, 0, s_sspam_decay, 1e-5},
-    {"stable_spam_clean", LOWP_OPTIM_STABLE_SPAM, 0, s_sspam_clean, 1e-5},
-    {"swan", LOWP_OPTIM_SWAN, 0, s_swan, 1e-5},
-    {"sinkgd", LOWP_OPTIM_SINKGD, 0, s_sinkgd, 1e-5},
-};
+#define cases ov_cases
+static void s_spam(struct lowp_optim_hparams *h) { ov_find("spam")->setup(h); }
+static void s_sspam(struct lowp_optim_hparams *h) { ov_find("stable_spam")->setup(h); }
+static void s_sophia(struct lowp_optim_hparams *h) { ov_find("sophia")->setup(h); }
+static void s_lamb(struct lowp_optim_hparams *h) { ov_find("lamb")->setup(h); }
 
 /* A multi-tensor problem laid out like the vectors: tensors concatenated,
  * state planar per tensor. */
@@ -181,8 +97,8 @@ static lowp_status prob_step(struct prob *P, int s, step_fn step, hess_fn hess)
 
 static void test_trajectories(void)
 {
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; ++c) {
-        const struct tcase *tc = &cases[c];
+    for (size_t c = 0; c < ov_case_count; ++c) {
+        const struct ov_case *tc = &cases[c];
         float *traj = load_traj(tc->name);
         CHECK(traj != NULL, "%s: cannot load vectors", tc->name);
         if (!traj) continue;
@@ -667,7 +583,7 @@ int main(int argc, char **argv)
     test_flags();
     test_matrix_properties();
     test_validation();
-    free(g_init); free(g_grads); free(g_gnb);
+    ov_free(&g_v);
     printf("%d passed, %d failed\n", g_pass, g_fail);
     return g_fail != 0;
 }

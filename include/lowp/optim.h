@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "lowp/context.h"
 #include "lowp/status.h"
 
 #ifdef __cplusplus
@@ -157,37 +158,70 @@ struct lowp_optim_step_desc {
 #define LOWP_OPTIM_REDUCE_BLOCK 4096u
 
 /* "AdamW", "Sophia-G", ...; "unknown" for a bad value. Never NULL. */
-const char *lowp_optim_kind_name(lowp_optim_kind kind);
+LOWP_API const char *lowp_optim_kind_name(lowp_optim_kind kind);
 
 /* Defaults of the official code / PyTorch for `kind` (see docs/optimizers.md). */
-lowp_status lowp_optim_hparams_default(lowp_optim_kind kind, struct lowp_optim_hparams *hp);
+LOWP_API lowp_status lowp_optim_hparams_default(lowp_optim_kind kind, struct lowp_optim_hparams *hp);
 
 /* Reject NaN/negative/out-of-range hyperparameters with a message naming the field. */
-lowp_status lowp_optim_hparams_validate(const struct lowp_optim_hparams *hp);
+LOWP_API lowp_status lowp_optim_hparams_validate(const struct lowp_optim_hparams *hp);
 
 /* Number of per-element state slots for these hyperparameters
  * (SGD: 1 if momentum != 0 else 0 [b]; AdamW: 2 [m,v] or 3 with amsgrad [m,v,vmax];
  * Lion: 1 [m]; LAMB, SPAM, Stable-SPAM: 2 [m,v]; Sophia-G: 2 [m,h]; SWAN, SinkGD: 0). */
-lowp_status lowp_optim_state_slots(const struct lowp_optim_hparams *hp, uint32_t *slots);
+LOWP_API lowp_status lowp_optim_state_slots(const struct lowp_optim_hparams *hp, uint32_t *slots);
 
 /* Bytes of per-element state one tensor of `numel` elements needs. */
-lowp_status lowp_optim_state_bytes(const struct lowp_optim_hparams *hp, uint64_t numel, uint64_t *bytes);
+LOWP_API lowp_status lowp_optim_state_bytes(const struct lowp_optim_hparams *hp, uint64_t numel, uint64_t *bytes);
 
 /* Bytes of scratch workspace a step over this tensor list needs (SWAN/SinkGD
  * matrices; 0 for the elementwise optimizers). */
-lowp_status lowp_optim_workspace_bytes(const struct lowp_optim_step_desc *d, uint64_t *bytes);
+LOWP_API lowp_status lowp_optim_workspace_bytes(const struct lowp_optim_step_desc *d, uint64_t *bytes);
 
 /* Validate a step descriptor: hparams, NULLs, numel == rows*cols, ranges
  * inside the buffers. Overlaps between tensors are the caller's problem. */
-lowp_status lowp_optim_step_desc_validate(const struct lowp_optim_step_desc *d);
+LOWP_API lowp_status lowp_optim_step_desc_validate(const struct lowp_optim_step_desc *d);
 
 /* Zero the global state (SPAM: current = warmup+1, i.e. no warmup at start). */
-lowp_status lowp_optim_global_init(const struct lowp_optim_hparams *hp, struct lowp_optim_global_state *g);
+LOWP_API lowp_status lowp_optim_global_init(const struct lowp_optim_hparams *hp, struct lowp_optim_global_state *g);
 
 /* Sophia-G: 1 if the caller must call the Hessian refresh now, i.e. right
  * after the step that made g->step a multiple of sophia_interval (official
  * code: after updates k, 2k, ...). */
-int lowp_optim_sophia_refresh_due(const struct lowp_optim_hparams *hp, const struct lowp_optim_global_state *g);
+LOWP_API int lowp_optim_sophia_refresh_due(const struct lowp_optim_hparams *hp, const struct lowp_optim_global_state *g);
+
+/* ---- device entry points (every device: CPU backend and OpenCL) ----------
+ * The same operations on device buffers of an open context. The tensor
+ * table's offsets are element offsets into these buffers; desc->param_len,
+ * grad_len and state_len must fit inside them (checked). Per-tensor and
+ * global scalar state stay in host memory and are updated by the call. The
+ * update is queued on the context like every op; lowp_buffer_read or
+ * lowp_context_sync wait for it. Under LOWP_OPTIM_NONFINITE_SKIP a call
+ * waits for the gradient scan (a 2-float-per-tensor read back) before it
+ * changes anything; LAMB and Stable-SPAM also read back their per-tensor
+ * norms (see docs/optimizers.md §8 for what each device does).
+ *
+ * `state` may be NULL when desc->state_len == 0 (SGD without momentum,
+ * SWAN, SinkGD). Results equal the CPU reference bit for bit on the CPU
+ * backend; OpenCL tolerances are listed in docs/optimizers.md §8. */
+
+/* One optimizer step over every tensor of desc (grad is only read). */
+LOWP_API lowp_status lowp_optim_step(lowp_context *ctx, const struct lowp_optim_step_desc *desc, lowp_buffer *param,
+                                     const lowp_buffer *grad, lowp_buffer *state,
+                                     struct lowp_optim_tensor_state *tensor_states,
+                                     struct lowp_optim_global_state *global_state);
+
+/* Sophia-G Hessian refresh h <- b2*h + (1-b2)*gnb^2 (gnb_grad uses the
+ * tensors' grad offsets). Call it when lowp_optim_sophia_refresh_due(). */
+LOWP_API lowp_status lowp_optim_sophia_hessian(lowp_context *ctx, const struct lowp_optim_step_desc *desc,
+                                               const lowp_buffer *gnb_grad, lowp_buffer *state);
+
+/* torch.nn.utils.clip_grad_norm_ over every tensor's gradient, in place:
+ * total = ||all grads||_2, grads scaled by max_norm/(total+1e-6) when that
+ * is < 1. *total_norm (may be NULL) gets the pre-clip norm. Non-finite
+ * total under the skip policy: LOWP_ERR_NUMERIC, grads unchanged. */
+LOWP_API lowp_status lowp_optim_clip_grad_norm(lowp_context *ctx, const struct lowp_optim_step_desc *desc,
+                                               lowp_buffer *grad, float max_norm, float *total_norm);
 
 #ifdef __cplusplus
 }
