@@ -1,4 +1,4 @@
-/* optim.cl — fused multi-tensor optimizer kernels (OpenCL C 1.2, no extensions).
+/* optim.cl - fused multi-tensor optimizer kernels (OpenCL C 1.2, no extensions).
  *
  * One launch covers a whole list of tensors. The host uploads:
  *   tab[4*k + 0..3]   = numel, param_offset, grad_offset, state_offset of tensor k

@@ -25,7 +25,8 @@
 #define LOWP_OPTIM_VECTORS "tests/vectors/optim"
 #endif
 
-#define TOL_REDUCE ((struct th_tol){1e-9, 2e-5})
+/* measured worst |d|/(|ref|+0.01) = 9.8e-7 after 10 steps on PoCL and rusticl; 2x margin */
+#define TOL_REDUCE ((struct th_tol){2e-8, 2e-6})
 #define TOL_GPU ((struct th_tol){1e-9, 1e-5})
 #define MAXT 8
 
@@ -132,6 +133,18 @@ static void make_grad(float *g, size_t n, int step)
             g[i] *= 100.0f;
 }
 
+/* Worst |got - ref| / (|ref| + 0.01) seen by dp_compare (the vectors' metric), for the log. */
+static double g_worst;
+
+static void note_worst(const float *got, const float *ref, size_t n)
+{
+    for (size_t i = 0; i < n; ++i) {
+        double e = fabs((double)got[i] - (double)ref[i]) / (fabs((double)ref[i]) + 1e-2);
+        if (e > g_worst)
+            g_worst = e;
+    }
+}
+
 /* Device params, state and scalar state vs the reference. */
 static int dp_compare(struct th *t, struct dprob *P, struct th_tol tol, const char *what)
 {
@@ -139,11 +152,16 @@ static int dp_compare(struct th *t, struct dprob *P, struct th_tol tol, const ch
     int ok = 1;
     float *got = malloc((P->total * (P->slots > 0 ? P->slots : 1) + 1) * sizeof(float));
     snprintf(w, sizeof w, "%s: param", what);
-    ok = got && th_guarded_read(t, w, P->bp, P->total, 4, got) && th_compare_f32(t, w, got, P->p + TH_GUARD, P->total, tol);
+    ok = got && th_guarded_read(t, w, P->bp, P->total, 4, got);
+    if (ok)
+        note_worst(got, P->p + TH_GUARD, P->total);
+    ok = ok && th_compare_f32(t, w, got, P->p + TH_GUARD, P->total, tol);
     if (ok && P->slots) {
         snprintf(w, sizeof w, "%s: state", what);
-        ok = th_guarded_read(t, w, P->bs, P->total * P->slots, 4, got) &&
-             th_compare_f32(t, w, got, P->s + TH_GUARD, P->total * P->slots, tol);
+        ok = th_guarded_read(t, w, P->bs, P->total * P->slots, 4, got);
+        if (ok)
+            note_worst(got, P->s + TH_GUARD, P->total * P->slots);
+        ok = ok && th_compare_f32(t, w, got, P->s + TH_GUARD, P->total * P->slots, tol);
     }
     free(got);
     if (!ok)
@@ -203,6 +221,7 @@ static void test_vs_reference(struct th *t, lowp_context *ctx)
             continue;
         }
         float *g = malloc(P.total * sizeof *g), *gnb = malloc(P.total * sizeof *gnb);
+        g_worst = 0.0;
         for (int s = 0; s < 10 && g && gnb; ++s) {
             make_grad(g, P.total, s);
             th_fill_uniform(gnb, P.total, -0.5f, 0.5f, 5000 + (uint64_t)s);
@@ -211,6 +230,8 @@ static void test_vs_reference(struct th *t, lowp_context *ctx)
             if (!dp_set_grad(t, &P, g) || !dp_step(t, &P, gnb) || !dp_compare(t, &P, tol, what))
                 break;
         }
+        if (tol.atol != 0.0 || tol.rtol != 0.0)
+            printf("     %s: worst |device-ref|/(|ref|+0.01) over 10 steps = %.3g\n", oc->name, g_worst);
         free(g), free(gnb);
         dp_free(&P);
     }
