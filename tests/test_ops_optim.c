@@ -322,9 +322,15 @@ static void test_clip_hessian(struct th *t, lowp_context *ctx)
             !th_ok(t, lowp_optim_clip_grad_norm(ctx, &P.d, P.bg, norms[q], &tdev), "lowp_optim_clip_grad_norm"))
             break;
         th_compare_f32(t, "clip total norm", &tdev, &tref, 1, tol);
-        if (th_guarded_read(t, "clip", P.bg, P.total, 4, got))
+        if (th_guarded_read(t, "clip", P.bg, P.total, 4, got)) {
+            g_worst = 0.0;
+            note_worst(got, P.g + TH_GUARD, P.total);
+            if (q == 0 && info.backend != LOWP_BACKEND_CPU)
+                printf("     clip: norm %.9g vs %.9g (rel %.3g), grads worst |d|/(|ref|+0.01) %.3g\n", tdev, tref,
+                       fabs((double)tdev - tref) / tref, g_worst);
             th_compare_f32(t, q == 0 ? "clipped grads" : "unclipped grads", got, P.g + TH_GUARD, P.total,
                            q == 0 ? tol : TH_EXACT);
+        }
     }
     for (int s = 0; s < 2 && g; ++s) {   /* h <- b2*h + (1-b2)*g^2: elementwise, exact */
         make_grad(g, P.total, s);
