@@ -10,6 +10,7 @@
 #endif
 
 #include "basic_cpu.h"
+#include "optim_cpu.h"
 #include "core/backend.h"
 #include "core/error.h"
 
@@ -179,6 +180,29 @@ static lowp_status cpu_reduce_rows_f32(struct lowp_context *ctx, const struct lo
     return lowp_cpu_reduce_rows_f32(desc, F32(x), F32(out));
 }
 
+/* ---- optim.h: the fast CPU path on host pointers (optim_cpu.c) ---- */
+static lowp_status cpu_optim_step(struct lowp_context *ctx, const struct lowp_optim_step_desc *desc,
+                                  struct lowp_buffer *param, const struct lowp_buffer *grad, struct lowp_buffer *state,
+                                  struct lowp_optim_tensor_state *ts, struct lowp_optim_global_state *gs)
+{
+    (void)ctx;
+    return lowp_cpu_optim_step(desc, F32(param), F32(grad), state != NULL ? state->handle : NULL, ts, gs);
+}
+
+static lowp_status cpu_optim_sophia_hessian(struct lowp_context *ctx, const struct lowp_optim_step_desc *desc,
+                                            const struct lowp_buffer *gnb_grad, struct lowp_buffer *state)
+{
+    (void)ctx;
+    return lowp_cpu_optim_sophia_hessian(desc, F32(gnb_grad), state != NULL ? state->handle : NULL);
+}
+
+static lowp_status cpu_optim_clip_grad_norm(struct lowp_context *ctx, const struct lowp_optim_step_desc *desc,
+                                            struct lowp_buffer *grad, float max_norm, float *total_norm)
+{
+    (void)ctx;
+    return lowp_cpu_optim_clip_grad_norm(desc, F32(grad), max_norm, total_norm);
+}
+
 const struct lowp_backend_ops lowp_cpu_backend = {
     .name = "cpu",
     .enumerate = cpu_enumerate,
@@ -195,4 +219,7 @@ const struct lowp_backend_ops lowp_cpu_backend = {
     .axpy_f32 = cpu_axpy_f32,
     .random_u32 = cpu_random_u32,
     .reduce_rows_f32 = cpu_reduce_rows_f32,
+    .optim_step = cpu_optim_step,
+    .optim_sophia_hessian = cpu_optim_sophia_hessian,
+    .optim_clip_grad_norm = cpu_optim_clip_grad_norm,
 };

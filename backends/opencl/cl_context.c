@@ -4,6 +4,7 @@
 
 #include "cl_basic.h"
 #include "cl_impl.h"
+#include "cl_optim.h"
 
 static lowp_status cl_context_open(struct lowp_context *ctx)
 {
@@ -40,6 +41,7 @@ static void cl_context_close(struct lowp_context *ctx)
     for (int i = 0; i < 2; ++i)
         if (cl->scratch[i] != NULL)
             clReleaseMemObject(cl->scratch[i]);
+    lowp_cl_optim_release(cl);
     lowp_cl_programs_release(cl);
     clReleaseCommandQueue(cl->queue);
     clReleaseContext(cl->context);
@@ -156,4 +158,7 @@ const struct lowp_backend_ops lowp_opencl_backend = {
     .axpy_f32 = lowp_cl_axpy_f32,
     .random_u32 = lowp_cl_random_u32,
     .reduce_rows_f32 = lowp_cl_reduce_rows_f32,
+    .optim_step = lowp_cl_optim_step,
+    .optim_sophia_hessian = lowp_cl_optim_sophia_hessian,
+    .optim_clip_grad_norm = lowp_cl_optim_clip_grad_norm,
 };

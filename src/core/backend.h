@@ -18,6 +18,7 @@
 
 #include "lowp/basic.h"
 #include "lowp/device.h"
+#include "lowp/optim.h"
 
 /* One discovered device: public description + what the backend needs to open it. */
 struct lowp_device_entry {
@@ -71,6 +72,18 @@ struct lowp_backend_ops {
                               uint64_t seed, uint64_t stream);
     lowp_status (*reduce_rows_f32)(struct lowp_context *ctx, const struct lowp_reduce_desc *desc,
                                    const struct lowp_buffer *x, struct lowp_buffer *out);
+
+    /* ---- optim.h (Optimizers family): checked by src/ops/optim.c; buffers
+     * hold desc->*_len elements; state is NULL when desc->state_len == 0;
+     * ts has desc->n_tensors entries. ---- */
+    lowp_status (*optim_step)(struct lowp_context *ctx, const struct lowp_optim_step_desc *desc,
+                              struct lowp_buffer *param, const struct lowp_buffer *grad, struct lowp_buffer *state,
+                              struct lowp_optim_tensor_state *ts, struct lowp_optim_global_state *gs);
+    lowp_status (*optim_sophia_hessian)(struct lowp_context *ctx, const struct lowp_optim_step_desc *desc,
+                                        const struct lowp_buffer *gnb_grad, struct lowp_buffer *state);
+    lowp_status (*optim_clip_grad_norm)(struct lowp_context *ctx, const struct lowp_optim_step_desc *desc,
+                                        struct lowp_buffer *grad, float max_norm, float *total_norm);
+    /* ---- end optim.h ---- */
 };
 
 extern const struct lowp_backend_ops lowp_cpu_backend;

@@ -1,0 +1,111 @@
+/* optim_ref.c — the scalar reference: plain sequential loops over the
+ * formulas of optim_elem.h; reductions in the fixed block order of the
+ * contract (LOWP_OPTIM_REDUCE_BLOCK elements per double partial, partials
+ * added in block order). */
+#include "ref/optim_ref.h"
+
+#include <math.h>
+
+#include "optim/optim_elem.h"
+#include "optim/optim_internal.h"
+
+static void ref_elem(lowp_optim_phase ph, uint64_t n, const float *c, float *p, float *g, float *s)
+{
+    for (uint64_t i = 0; i < n; ++i) {
+        switch (ph) {
+        case LOWP_OPH_SGD:          lowp_oe_sgd(c, i, n, p, g, s); break;
+        case LOWP_OPH_ADAMW:        lowp_oe_adamw(c, i, n, p, g, s); break;
+        case LOWP_OPH_LION:         lowp_oe_lion(c, i, n, p, g, s); break;
+        case LOWP_OPH_LAMB_MOMENTS: lowp_oe_lamb_moments(c, i, n, p, g, s); break;
+        case LOWP_OPH_LAMB_APPLY:   lowp_oe_lamb_apply(c, i, n, p, g, s); break;
+        case LOWP_OPH_SOPHIA:       lowp_oe_sophia(c, i, n, p, g, s); break;
+        case LOWP_OPH_SOPHIA_HESS:  lowp_oe_sophia_hess(c, i, n, p, g, s); break;
+        case LOWP_OPH_SPAM:         lowp_oe_spam(c, i, n, p, g, s); break;
+        case LOWP_OPH_SSPAM:        lowp_oe_sspam(c, i, n, p, g, s); break;
+        case LOWP_OPH_SCALE_GRAD:   lowp_oe_scale_grad(c, i, g); break;
+        }
+    }
+}
+
+/* Contribution of element i to reduction rd (a, b: the two accumulators). */
+static void ref_reduce_one(lowp_optim_reduce rd, uint64_t i, uint64_t n, const float *c, const float *p,
+                           const float *g, const float *s, double *a, double *b)
+{
+    switch (rd) {
+    case LOWP_ORD_GRAD_SUMSQ:  *a += (double)g[i] * (double)g[i]; break;
+    case LOWP_ORD_GRAD_MAXABS: { double v = fabs((double)g[i]); if (v > *a) *a = v; break; }
+    case LOWP_ORD_SSPAM_CLIPPED: { double v = (double)lowp_oe_sspam_clip(c, g[i]); *a += v * v; break; }
+    case LOWP_ORD_LAMB_NORMS: {
+        double u = (double)lowp_oe_lamb_u(c, i, n, p, s);
+        *a += (double)p[i] * (double)p[i];
+        *b += u * u;
+        break;
+    }
+    case LOWP_ORD_NONFINITE: if (!isfinite(g[i])) *a += 1.0; break;
+    }
+}
+
+static void ref_reduce(lowp_optim_reduce rd, uint64_t n, const float *c, const float *p, const float *g,
+                       const float *s, double out[2])
+{
+    double ta = 0.0, tb = 0.0;
+    for (uint64_t b0 = 0; b0 < n; b0 += LOWP_OPTIM_REDUCE_BLOCK) {
+        uint64_t b1 = n - b0 < LOWP_OPTIM_REDUCE_BLOCK ? n : b0 + LOWP_OPTIM_REDUCE_BLOCK;
+        double a = 0.0, b = 0.0;
+        for (uint64_t i = b0; i < b1; ++i) ref_reduce_one(rd, i, n, c, p, g, s, &a, &b);
+        if (rd == LOWP_ORD_GRAD_MAXABS) { if (a > ta) ta = a; }
+        else { ta += a; tb += b; }
+    }
+    out[0] = ta;
+    out[1] = tb;
+}
+
+/* Multi-tensor wrappers: one call per phase covers every tensor, in tensor order. */
+static lowp_status ref_elem_mt(void *ctx, lowp_optim_phase ph, const struct lowp_optim_step_desc *d, const float *coef,
+                              void *param, void *grad, void *state)
+{
+    (void)ctx;
+    float *P = param, *G = grad, *S = state;
+    for (size_t k = 0; k < d->n_tensors; ++k) {
+        const struct lowp_optim_tensor *t = &d->tensors[k];
+        if (t->numel == 0) continue;
+        ref_elem(ph, t->numel, coef + k * LOWP_OPTIM_NCOEF, P ? P + t->param_offset : NULL,
+                 G ? G + t->grad_offset : NULL, S ? S + t->state_offset : NULL);
+    }
+    return LOWP_OK;
+}
+
+static lowp_status ref_reduce_mt(void *ctx, lowp_optim_reduce rd, const struct lowp_optim_step_desc *d, const float *coef,
+                                const void *param, const void *grad, const void *state, double *out)
+{
+    (void)ctx;
+    const float *P = param, *G = grad, *S = state;
+    for (size_t k = 0; k < d->n_tensors; ++k) {
+        const struct lowp_optim_tensor *t = &d->tensors[k];
+        out[2 * k] = out[2 * k + 1] = 0.0;
+        if (t->numel == 0) continue;
+        ref_reduce(rd, t->numel, coef + k * LOWP_OPTIM_NCOEF, P ? P + t->param_offset : NULL,
+                   G ? G + t->grad_offset : NULL, S ? S + t->state_offset : NULL, &out[2 * k]);
+    }
+    return LOWP_OK;
+}
+
+static const struct lowp_optim_ops ref_ops = {NULL, ref_elem_mt, ref_reduce_mt};
+
+lowp_status lowp_ref_optim_step(const struct lowp_optim_step_desc *d, float *param, const float *grad,
+                                void *state, struct lowp_optim_tensor_state *ts,
+                                struct lowp_optim_global_state *gs)
+{
+    return lowp_optim_run_step(&ref_ops, d, param, grad, state, ts, gs);
+}
+
+lowp_status lowp_ref_optim_sophia_hessian(const struct lowp_optim_step_desc *d, const float *gnb_grad, void *state)
+{
+    return lowp_optim_run_sophia_hessian(&ref_ops, d, gnb_grad, state);
+}
+
+lowp_status lowp_ref_optim_clip_grad_norm(const struct lowp_optim_step_desc *d, float *grad, float max_norm,
+                                          float *total_norm)
+{
+    return lowp_optim_run_clip_grad_norm(&ref_ops, d, grad, max_norm, total_norm);
+}

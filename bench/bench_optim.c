@@ -1,0 +1,118 @@
+/* bench_optim.c — one optimizer step over a list of tensors, per optimizer.
+ * The parameter count is the working-set hint divided by 4 (--size-mb 38.15
+ * = 10M parameters), split into 8 equal tensors of shape rows x 32 (the
+ * narrow shape keeps SWAN's Gram matrices small; the elementwise optimizers
+ * do not care). GB/s counts the bytes of params, grads and state that one
+ * step must read and write once (the "effective" bandwidth PyTorch's fused
+ * optimizer benchmarks use): params read + written (8 B), grads read (4 B),
+ * each state slot read + written (8 B; Sophia's h is only read). Extra
+ * passes (the NaN/Inf scan of the default skip policy, LAMB's and
+ * Stable-SPAM's norm passes) are not counted, so they show up as a lower
+ * figure. bench/peer_optim_torch.py measures PyTorch's AdamW the same way. */
+#include <stdio.h>
+#include <string.h>
+
+#include "bench.h"
+
+#define NT 8
+#define COLS 32
+
+struct optim_args {
+    struct lowp_optim_hparams hp;
+    struct lowp_optim_tensor t[NT];
+    struct lowp_optim_step_desc d;
+    struct lowp_optim_tensor_state ts[NT];
+    struct lowp_optim_global_state gs;
+    lowp_buffer *param, *grad, *state;
+    int what; /* 0 step, 1 Sophia refresh, 2 clip */
+};
+
+static lowp_status run(lowp_context *ctx, void *v)
+{
+    struct optim_args *a = v;
+    if (a->what == 1)
+        return lowp_optim_sophia_hessian(ctx, &a->d, a->grad, a->state);
+    if (a->what == 2) {
+        float total;
+        return lowp_optim_clip_grad_norm(ctx, &a->d, a->grad, 1e9f, &total); /* norm only, no scaling */
+    }
+    return lowp_optim_step(ctx, &a->d, a->param, a->grad, a->state, a->ts, &a->gs);
+}
+
+struct optim_case {
+    lowp_optim_kind kind;
+    const char *variant;
+    double bytes_per_elem;
+    int what;
+    int propagate;
+};
+
+lowp_status lowp_bench_optim(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,
+                             size_t *count)
+{
+    static const struct optim_case cases[] = {
+        {LOWP_OPTIM_SGD, "momentum 0.9", 20, 0, 0},
+        {LOWP_OPTIM_ADAMW, "", 28, 0, 0},
+        {LOWP_OPTIM_ADAMW, "no NaN scan (propagate)", 28, 0, 1},
+        {LOWP_OPTIM_LION, "", 20, 0, 0},
+        {LOWP_OPTIM_LAMB, "", 28, 0, 0},
+        {LOWP_OPTIM_SOPHIA_G, "", 24, 0, 0},
+        {LOWP_OPTIM_SOPHIA_G, "Hessian refresh", 12, 1, 0},
+        {LOWP_OPTIM_SPAM, "", 28, 0, 0},
+        {LOWP_OPTIM_STABLE_SPAM, "", 28, 0, 0},
+        {LOWP_OPTIM_SWAN, "", 12, 0, 0},
+        {LOWP_OPTIM_SINKGD, "", 12, 0, 0},
+        {LOWP_OPTIM_SGD, "clip_grad_norm (norm only)", 4, 2, 0},
+    };
+    size_t rows = p->bytes / sizeof(float) / NT / COLS;
+    if (rows == 0)
+        rows = 1;
+    const size_t per = rows * COLS, n = per * NT;
+    struct optim_args a;
+    memset(&a, 0, sizeof a);
+    lowp_status s = lowp_buffer_alloc(ctx, n * sizeof(float), &a.param);
+    if (s == LOWP_OK)
+        s = lowp_buffer_alloc(ctx, n * sizeof(float), &a.grad);
+    if (s == LOWP_OK)
+        s = lowp_buffer_alloc(ctx, 2 * n * sizeof(float), &a.state);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0] && s == LOWP_OK && *count < LOWP_BENCH_MAX_RESULTS; ++i) {
+        const struct optim_case *c = &cases[i];
+        lowp_optim_hparams_default(c->kind, &a.hp);
+        if (c->kind == LOWP_OPTIM_SGD)
+            a.hp.momentum = 0.9f;
+        if (c->propagate)
+            a.hp.nonfinite = LOWP_OPTIM_NONFINITE_PROPAGATE;
+        uint32_t slots = 0;
+        lowp_optim_state_slots(&a.hp, &slots);
+        for (size_t k = 0; k < NT; ++k)
+            a.t[k] = (struct lowp_optim_tensor){.numel = per, .rows = rows, .cols = COLS, .param_offset = k * per,
+                                                .grad_offset = k * per, .state_offset = k * per * slots};
+        a.d = (struct lowp_optim_step_desc){.hp = &a.hp, .tensors = a.t, .n_tensors = NT, .param_len = n,
+                                            .grad_len = n, .state_len = slots * n};
+        memset(a.ts, 0, sizeof a.ts);
+        lowp_optim_global_init(&a.hp, &a.gs);
+        a.what = c->what;
+        /* Fresh, finite values per case (a long run could drift to subnormals). */
+        s = lowp_fill_f32(ctx, a.param, 0, n, 0.5f);
+        if (s == LOWP_OK)
+            s = lowp_fill_f32(ctx, a.grad, 0, n, 1e-3f);
+        if (s == LOWP_OK)
+            s = lowp_fill_f32(ctx, a.state, 0, 2 * n, 0.0f);
+        if (s != LOWP_OK)
+            break;
+        struct lowp_bench_result *r = &out[*count];
+        memset(r, 0, sizeof *r);
+        snprintf(r->op, sizeof r->op, "optim_%s", lowp_optim_kind_name(c->kind));
+        snprintf(r->variant, sizeof r->variant, "%s%s%.1fM params, %d tensors", c->variant,
+                 c->variant[0] ? ", " : "", (double)n / 1e6, NT);
+        r->elements = (double)n;
+        r->bytes = c->bytes_per_elem * (double)n;
+        s = lowp_bench_time(ctx, p, run, &a, r);
+        if (s == LOWP_OK)
+            *count += 1;
+    }
+    lowp_buffer_free(a.param);
+    lowp_buffer_free(a.grad);
+    lowp_buffer_free(a.state);
+    return s;
+}

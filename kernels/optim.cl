@@ -1,0 +1,304 @@
+/* optim.cl - fused multi-tensor optimizer kernels (OpenCL C 1.2, no extensions).
+ *
+ * One launch covers a whole list of tensors. The host uploads:
+ *   tab[4*k + 0..3]   = numel, param_offset, grad_offset, state_offset of tensor k
+ *                       (ulong, ELEMENT offsets; state is planar: slot s of element i
+ *                       at state[state_offset + s*numel + i])
+ *   coef[16*k + 0..15] = the per-tensor coefficient vector of this step, computed on
+ *                       the host exactly as src/optim/optim_step.c does (layout below)
+ *   chunk_tensor[c], chunk_first[c] = the chunk -> tensor map: chunk c covers elements
+ *                       [chunk_first[c], min(chunk_first[c] + LOWP_OPTIM_CHUNK, numel))
+ *                       of tensor chunk_tensor[c]; chunks of one tensor are consecutive
+ *                       and in element order. Zero-size tensors have no chunk.
+ *
+ * Elementwise kernels (lowp_optim_<phase>_mt): global size = n_chunks * LOWP_OPTIM_LANES
+ * (256), any local size that divides it (64, 128, 256); results do not depend on it.
+ *
+ * Reduction kernels (lowp_optim_reduce_*_mt): local size EXACTLY LOWP_OPTIM_RLANES (64,
+ * enforced by reqd_work_group_size), global = n_chunks * 64, one work-group per chunk;
+ * each lane accumulates its elements (stride 64) in float, then a fixed pairwise tree.
+ * partial[2*c + 0/1] gets the chunk's result. lowp_optim_reduce_finalize then adds the
+ * partials of each tensor in chunk order (one work-item per tensor). So results are
+ * deterministic and independent of device and work-group scheduling, but they are FLOAT
+ * sums in a different order than the CPU's double sums: expect ~1e-6 relative
+ * differences in norms (LAMB ratio, Stable-SPAM n, clip norm).
+ *
+ * Tolerance vs the CPU reference: sqrt and divide are not correctly rounded by default in
+ * OpenCL 1.2 (sqrt <= 3 ulp, x/y <= 2.5 ulp). Built with -cl-fp32-correctly-rounded-divide-sqrt
+ * (where the device supports it) the elementwise updates are expected to match the CPU bit
+ * for bit (FP_CONTRACT is off); without it expect a few ulp per step in theta, m, v.
+ * Lion and SGD use no sqrt/divide and must match exactly.
+ *
+ * Denormals: no result here depends on subnormal arithmetic beyond what flush-to-zero
+ * changes by < 1 ulp of the normal range. */
+#pragma OPENCL FP_CONTRACT OFF
+
+#define LOWP_OPTIM_CHUNK 4096u
+#define LOWP_OPTIM_LANES 256u
+#define LOWP_OPTIM_RLANES 64u
+#define LOWP_OPTIM_NCOEF 16
+
+/* coefficient layout (src/optim/optim_internal.h) */
+#define OC_LR 0
+#define OC_DECAY 1
+#define OC_WD 2
+#define OC_B1 3
+#define OC_OMB1 4
+#define OC_B2 5
+#define OC_OMB2 6
+#define OC_STEP 7
+#define OC_C2S 8
+#define OC_EPS 9
+#define OC_X0 10
+#define OC_X1 11
+#define OC_X2 12
+#define OC_X3 13
+#define OC_X4 14
+#define OC_X5 15
+
+typedef __global float *gfp;
+
+inline float lowp_oe_sign(float x)
+{
+    return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : x);
+}
+
+/* ---- per-element updates: line for line the formulas of src/optim/optim_elem.h ---- */
+
+inline void lowp_oe_sgd(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+{
+    float d = c[OC_X2] != 0.0f ? -g[i] : g[i];
+    if (c[OC_WD] != 0.0f) d = d + c[OC_WD] * p[i];
+    if (c[OC_B1] != 0.0f) {
+        float b = c[OC_X0] != 0.0f ? d : s[i] * c[OC_B1] + c[OC_OMB1] * d;
+        s[i] = b;
+        d = c[OC_X1] != 0.0f ? d + c[OC_B1] * b : b;
+    }
+    p[i] = p[i] + (-c[OC_LR]) * d;
+}
+
+inline void lowp_oe_adamw(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+{
+    float gi = c[OC_X2] != 0.0f ? -g[i] : g[i];
+    float pi = p[i] * c[OC_DECAY];
+    float m = s[i] * c[OC_B1] + c[OC_OMB1] * gi;
+    float v = s[n + i] * c[OC_B2] + (c[OC_OMB2] * gi) * gi;
+    float vv = v;
+    if (c[OC_X0] != 0.0f) {
+        float vm = s[2 * n + i];
+        vv = vm > v ? vm : v;
+        s[2 * n + i] = vv;
+    }
+    float denom = sqrt(vv) / c[OC_C2S] + c[OC_EPS];
+    p[i] = pi + ((-c[OC_STEP]) * m) / denom;
+    s[i] = m;
+    s[n + i] = v;
+}
+
+inline void lowp_oe_lion(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+{
+    float pi = p[i] * c[OC_DECAY];
+    float u = s[i] * c[OC_B1] + c[OC_OMB1] * g[i];
+    p[i] = pi + (-c[OC_LR]) * lowp_oe_sign(u);
+    s[i] = s[i] * c[OC_B2] + c[OC_OMB2] * g[i];
+}
+
+inline void lowp_oe_lamb_moments(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+{
+    s[i] = s[i] * c[OC_B1] + c[OC_OMB1] * g[i];
+    s[n + i] = s[n + i] * c[OC_B2] + (c[OC_OMB2] * g[i]) * g[i];
+}
+
+inline float lowp_oe_lamb_u(const float *c, ulong i, ulong n, gfp p, gfp s)
+{
+    float mh = s[i] / c[OC_X0];
+    float vh = s[n + i] / c[OC_X1];
+    float u = mh / (sqrt(vh) + c[OC_EPS]);
+    if (c[OC_WD] != 0.0f) u = u + c[OC_WD] * p[i];
+    return u;
+}
+
+inline void lowp_oe_lamb_apply(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+{
+    float u = lowp_oe_lamb_u(c, i, n, p, s);
+    p[i] = p[i] + (-c[OC_STEP]) * u;
+}
+
+inline void lowp_oe_sophia(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+{
+    float pi = p[i] * c[OC_DECAY];
+    float m = s[i] * c[OC_B1] + c[OC_OMB1] * g[i];
+    float hh = c[OC_X0] * s[n + i];
+    float den = c[OC_X1] != 0.0f ? (hh > c[OC_EPS] ? hh : c[OC_EPS]) : hh + c[OC_EPS];
+    float r = fabs(m) / den;
+    if (r > 1.0f) r = 1.0f;
+    p[i] = pi + ((-c[OC_LR]) * lowp_oe_sign(m)) * r;
+    s[i] = m;
+}
+
+inline void lowp_oe_sophia_hess(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+{
+    s[n + i] = s[n + i] * c[OC_B2] + (c[OC_OMB2] * g[i]) * g[i];
+}
+
+inline void lowp_oe_spam(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+{
+    float m = s[i], v = s[n + i];
+    if (c[OC_X2] != 0.0f) { m = 0.0f; v = 0.0f; }
+    float gi = g[i];
+    if (c[OC_X0] != 0.0f && gi * gi > c[OC_X1] * v)
+        gi = lowp_oe_sign(gi) * sqrt(v * c[OC_X1]);
+    m = m * c[OC_B1] + c[OC_OMB1] * gi;
+    v = v * c[OC_B2] + (c[OC_OMB2] * gi) * gi;
+    float denom = sqrt(v) / c[OC_C2S] + c[OC_EPS];
+    float pi = p[i] + c[OC_STEP] * (m / denom);
+    if (c[OC_WD] != 0.0f) pi = pi + c[OC_WD] * pi;
+    p[i] = pi;
+    s[i] = m;
+    s[n + i] = v;
+}
+
+inline float lowp_oe_sspam_clip(const float *c, float gi)
+{
+    return fabs(gi) > c[OC_X0] ? gi / c[OC_X1] * c[OC_X0] : gi;
+}
+
+inline void lowp_oe_sspam(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+{
+    float pi = p[i] * c[OC_DECAY];
+    float gi = lowp_oe_sspam_clip(c, g[i]);
+    if (c[OC_X2] > 0.0f) gi = gi / c[OC_X2] * c[OC_X3];
+    float m = s[i], v = s[n + i];
+    if (c[OC_X4] == 2.0f) { m = 0.0f; v = 0.0f; }
+    m = m * c[OC_B1] + c[OC_OMB1] * gi;
+    v = v * c[OC_B2] + (c[OC_OMB2] * gi) * gi;
+    float denom = sqrt(v) / c[OC_C2S] + c[OC_EPS];
+    p[i] = pi + ((-c[OC_STEP]) * m) / denom;
+    if (c[OC_X4] == 1.0f) { m = 0.0f; v = 0.0f; }
+    s[i] = m;
+    s[n + i] = v;
+}
+
+inline void lowp_oe_scale_grad(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+{
+    g[i] = g[i] * c[OC_X0];
+}
+
+/* ---- multi-tensor elementwise kernels ---------------------------------------------
+ * Arguments (all kernels, this order):
+ *   0 __global const ulong *tab          4 per tensor
+ *   1 __global const float *coef         16 per tensor
+ *   2 __global const uint  *chunk_tensor n_chunks
+ *   3 __global const ulong *chunk_first  n_chunks
+ *   4 __global float *param
+ *   5 __global float *grad               (written only by lowp_optim_scale_grad_mt)
+ *   6 __global float *state              (any valid buffer when the optimizer has none) */
+#define LOWP_OPTIM_MT_KERNEL(NAME, FN)                                                    \
+__kernel void NAME(__global const ulong *tab, __global const float *coef,                 \
+                   __global const uint *chunk_tensor, __global const ulong *chunk_first,  \
+                   __global float *param, __global float *grad, __global float *state)    \
+{                                                                                         \
+    size_t gid = get_global_id(0);                                                        \
+    uint chunk = (uint)(gid / LOWP_OPTIM_LANES);                                          \
+    uint lane = (uint)(gid % LOWP_OPTIM_LANES);                                           \
+    uint k = chunk_tensor[chunk];                                                         \
+    ulong n = tab[4 * k];                                                                 \
+    gfp p = param + tab[4 * k + 1];                                                       \
+    gfp g = grad + tab[4 * k + 2];                                                        \
+    gfp s = state + tab[4 * k + 3];                                                       \
+    float c[LOWP_OPTIM_NCOEF];                                                            \
+    for (int q = 0; q < LOWP_OPTIM_NCOEF; ++q) c[q] = coef[LOWP_OPTIM_NCOEF * k + q];     \
+    ulong first = chunk_first[chunk];                                                     \
+    ulong end = min(first + (ulong)LOWP_OPTIM_CHUNK, n);                                  \
+    for (ulong i = first + lane; i < end; i += LOWP_OPTIM_LANES) FN(c, i, n, p, g, s);    \
+}
+
+LOWP_OPTIM_MT_KERNEL(lowp_optim_sgd_mt, lowp_oe_sgd)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_adamw_mt, lowp_oe_adamw)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_lion_mt, lowp_oe_lion)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_lamb_moments_mt, lowp_oe_lamb_moments)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_lamb_apply_mt, lowp_oe_lamb_apply)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_sophia_mt, lowp_oe_sophia)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_sophia_hess_mt, lowp_oe_sophia_hess)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_spam_mt, lowp_oe_spam)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_sspam_mt, lowp_oe_sspam)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_scale_grad_mt, lowp_oe_scale_grad)
+
+/* ---- per-tensor reductions ---------------------------------------------------------
+ * Same first 7 arguments as above, then
+ *   7 __global float *partial            2 per chunk
+ * Per-element contributions (a, b):
+ *   grad_sumsq:     a = g^2
+ *   grad_maxabs:    a = |g|                      (max, not sum)
+ *   sspam_clipped:  a = clip(g)^2                (coef X0 = Mhat, X1 = gmax)
+ *   lamb_norms:     a = theta^2, b = u^2         (u as in lamb_apply, coef of phase 2)
+ *   nonfinite:      a = 1 if g is NaN/Inf      (exact count per chunk) */
+#define R_SUM 0
+#define R_MAX 1
+
+#define LOWP_OPTIM_REDUCE_KERNEL(NAME, OP, BODY)                                          \
+__kernel __attribute__((reqd_work_group_size(LOWP_OPTIM_RLANES, 1, 1)))                   \
+void NAME(__global const ulong *tab, __global const float *coef,                          \
+          __global const uint *chunk_tensor, __global const ulong *chunk_first,           \
+          __global float *param, __global float *grad, __global float *state,             \
+          __global float *partial)                                                        \
+{                                                                                         \
+    __local float la[LOWP_OPTIM_RLANES], lb[LOWP_OPTIM_RLANES];                           \
+    uint chunk = (uint)get_group_id(0);                                                   \
+    uint lane = (uint)get_local_id(0);                                                    \
+    uint k = chunk_tensor[chunk];                                                         \
+    ulong n = tab[4 * k];                                                                 \
+    gfp p = param + tab[4 * k + 1];                                                       \
+    gfp g = grad + tab[4 * k + 2];                                                        \
+    gfp s = state + tab[4 * k + 3];                                                       \
+    float c[LOWP_OPTIM_NCOEF];                                                            \
+    for (int q = 0; q < LOWP_OPTIM_NCOEF; ++q) c[q] = coef[LOWP_OPTIM_NCOEF * k + q];     \
+    ulong first = chunk_first[chunk];                                                     \
+    ulong end = min(first + (ulong)LOWP_OPTIM_CHUNK, n);                                  \
+    float a = 0.0f, b = 0.0f;                                                             \
+    for (ulong i = first + lane; i < end; i += LOWP_OPTIM_RLANES) { BODY }                \
+    la[lane] = a;                                                                         \
+    lb[lane] = b;                                                                         \
+    barrier(CLK_LOCAL_MEM_FENCE);                                                         \
+    for (uint w = LOWP_OPTIM_RLANES / 2; w > 0; w >>= 1) {                                \
+        if (lane < w) {                                                                   \
+            if (OP == R_MAX) la[lane] = fmax(la[lane], la[lane + w]);                     \
+            else { la[lane] = la[lane] + la[lane + w]; lb[lane] = lb[lane] + lb[lane + w]; } \
+        }                                                                                 \
+        barrier(CLK_LOCAL_MEM_FENCE);                                                     \
+    }                                                                                     \
+    if (lane == 0) {                                                                      \
+        partial[2 * chunk] = la[0];                                                       \
+        partial[2 * chunk + 1] = lb[0];                                                   \
+    }                                                                                     \
+}
+
+LOWP_OPTIM_REDUCE_KERNEL(lowp_optim_reduce_grad_sumsq_mt, R_SUM, { float x = g[i]; a = a + x * x; })
+LOWP_OPTIM_REDUCE_KERNEL(lowp_optim_reduce_grad_maxabs_mt, R_MAX, { a = fmax(a, fabs(g[i])); })
+LOWP_OPTIM_REDUCE_KERNEL(lowp_optim_reduce_sspam_clipped_mt, R_SUM,
+                         { float x = lowp_oe_sspam_clip(c, g[i]); a = a + x * x; })
+LOWP_OPTIM_REDUCE_KERNEL(lowp_optim_reduce_lamb_norms_mt, R_SUM,
+                         { float x = p[i]; float u = lowp_oe_lamb_u(c, i, n, p, s); a = a + x * x; b = b + u * u; })
+LOWP_OPTIM_REDUCE_KERNEL(lowp_optim_reduce_nonfinite_mt, R_SUM,
+                         { uint bits = as_uint(g[i]); if ((bits & 0x7f800000u) == 0x7f800000u) a = a + 1.0f; })
+
+/* Adds each tensor's chunk partials in chunk order (max for op = 1).
+ *   0 __global const float *partial      2 per chunk
+ *   1 __global const uint *tensor_chunk0 n_tensors + 1 prefix offsets into the chunk list
+ *   2 __global float *result             2 per tensor (zero-size tensors get 0, 0)
+ *   3 uint op                            0 = sum, 1 = max
+ *   4 uint n_tensors
+ * Global size >= n_tensors (extra work-items return), any local size. */
+__kernel void lowp_optim_reduce_finalize(__global const float *partial, __global const uint *tensor_chunk0,
+                                         __global float *result, uint op, uint n_tensors)
+{
+    size_t k = get_global_id(0);
+    if (k >= n_tensors) return;
+    float a = 0.0f, b = 0.0f;
+    for (uint q = tensor_chunk0[k]; q < tensor_chunk0[k + 1]; ++q) {
+        if (op == R_MAX) a = fmax(a, partial[2 * q]);
+        else { a = a + partial[2 * q]; b = b + partial[2 * q + 1]; }
+    }
+    result[2 * k] = a;
+    result[2 * k + 1] = b;
+}

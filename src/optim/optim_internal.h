@@ -1,0 +1,95 @@
+/* optim_internal.h — what every optimizer backend shares:
+ *  - the per-tensor coefficient vector (computed once per tensor and step on
+ *    the host, in double, rounded to float; kernels only see these floats),
+ *  - the elementwise phases and per-tensor reductions a backend implements,
+ *  - the host step driver that sequences them (optim_step.c).
+ * The elementwise formulas themselves are in optim_elem.h. */
+#ifndef LOWP_OPTIM_INTERNAL_H
+#define LOWP_OPTIM_INTERNAL_H
+
+#include "lowp/optim.h"
+
+/* Coefficient vector layout (mirrored as #defines in kernels/optim.cl). */
+enum {
+    LOWP_OC_LR = 0,     /* lr */
+    LOWP_OC_DECAY = 1,  /* decoupled decay multiplier 1 - lr*wd (1 when excluded) */
+    LOWP_OC_WD = 2,     /* SGD coupled wd; LAMB wd inside u; SPAM post-decay alpha -lr*wd */
+    LOWP_OC_B1 = 3,
+    LOWP_OC_OMB1 = 4,   /* 1 - beta1, computed in double */
+    LOWP_OC_B2 = 5,
+    LOWP_OC_OMB2 = 6,
+    LOWP_OC_STEP = 7,   /* step size (sign convention per phase, see optim_elem.h) */
+    LOWP_OC_C2S = 8,    /* sqrt(1 - beta2^t) */
+    LOWP_OC_EPS = 9,
+    LOWP_OC_X0 = 10,    /* optimizer-specific, see optim_elem.h */
+    LOWP_OC_X1 = 11,
+    LOWP_OC_X2 = 12,
+    LOWP_OC_X3 = 13,
+    LOWP_OC_X4 = 14,
+    LOWP_OC_X5 = 15,
+    LOWP_OPTIM_NCOEF = 16
+};
+
+/* Elementwise passes. */
+typedef enum lowp_optim_phase {
+    LOWP_OPH_SGD = 0,
+    LOWP_OPH_ADAMW = 1,
+    LOWP_OPH_LION = 2,
+    LOWP_OPH_LAMB_MOMENTS = 3, /* LAMB phase 1: m, v */
+    LOWP_OPH_LAMB_APPLY = 4,   /* LAMB phase 2: theta -= ratio*lr*u */
+    LOWP_OPH_SOPHIA = 5,
+    LOWP_OPH_SOPHIA_HESS = 6,  /* h = b2*h + (1-b2)*g^2 with g = the GNB gradient */
+    LOWP_OPH_SPAM = 7,
+    LOWP_OPH_SSPAM = 8,
+    LOWP_OPH_SCALE_GRAD = 9    /* g *= X0 (global-norm clipping); grad is written */
+} lowp_optim_phase;
+
+/* Per-tensor reductions (fixed order: LOWP_OPTIM_REDUCE_BLOCK blocks, double). */
+typedef enum lowp_optim_reduce {
+    LOWP_ORD_GRAD_SUMSQ = 0,     /* out[0] = sum g^2 */
+    LOWP_ORD_GRAD_MAXABS = 1,    /* out[0] = max |g| */
+    LOWP_ORD_SSPAM_CLIPPED = 2,  /* out[0] = sum gc^2 with the AdaClip rule of coef X0 (Mhat), X1 (gmax) */
+    LOWP_ORD_LAMB_NORMS = 3,     /* out[0] = sum theta^2, out[1] = sum u^2 (u as in LAMB_APPLY) */
+    LOWP_ORD_NONFINITE = 4       /* out[0] = count of non-finite g */
+} lowp_optim_reduce;
+
+/* A backend's primitives. Each call covers EVERY tensor of d (one launch on
+ * a device): coef holds LOWP_OPTIM_NCOEF floats per tensor (tensor k at
+ * coef[k*LOWP_OPTIM_NCOEF]); zero-size tensors must be skipped. param, grad
+ * and state are the backend's buffer handles as given to the driver (host
+ * float* on the CPU paths; a device backend may pass its own handles). grad
+ * is written only by LOWP_OPH_SCALE_GRAD. reduce writes out[2*k], out[2*k+1]
+ * for every tensor (0, 0 for zero-size ones), in the fixed block order. */
+struct lowp_optim_ops {
+    void *ctx;
+    lowp_status (*elem)(void *ctx, lowp_optim_phase ph, const struct lowp_optim_step_desc *d, const float *coef,
+                        void *param, void *grad, void *state);
+    lowp_status (*reduce)(void *ctx, lowp_optim_reduce rd, const struct lowp_optim_step_desc *d, const float *coef,
+                          const void *param, const void *grad, const void *state, double *out);
+};
+
+/* The drivers. They validate, apply the NaN/Inf policy, compute every per
+ * tensor scalar on the host (double, rounded once to float) and call ops in
+ * phase order: e.g. LAMB = elem(MOMENTS), reduce(LAMB_NORMS), elem(APPLY);
+ * Stable-SPAM = reduce(MAXABS), reduce(SSPAM_CLIPPED), elem(SSPAM). SWAN and
+ * SinkGD run on host pointers only (optim_matrix.c). */
+lowp_status lowp_optim_run_step(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d,
+                                void *param, const void *grad, void *state,
+                                struct lowp_optim_tensor_state *ts, struct lowp_optim_global_state *gs);
+lowp_status lowp_optim_run_sophia_hessian(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d,
+                                          const void *gnb_grad, void *state);
+lowp_status lowp_optim_run_clip_grad_norm(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d,
+                                          void *grad, float max_norm, float *total_norm);
+
+/* SWAN / SinkGD on one tensor (double precision host code, optim_matrix.c). */
+lowp_status lowp_optim_swan_tensor(const struct lowp_optim_hparams *hp, const struct lowp_optim_tensor *t,
+                                   float *param, const float *grad);
+lowp_status lowp_optim_sinkgd_tensor(const struct lowp_optim_hparams *hp, const struct lowp_optim_tensor *t,
+                                     float *param, const float *grad);
+
+/* SPAM's warmup factor s(c) = 1 - 0.99*(1+cos(pi*c/(N+1)))/2 for c < N, else 1. */
+double lowp_optim_spam_scale(uint64_t current, uint32_t warmup);
+/* Stable-SPAM's momentum-decay sigma(T) (1 when total_T = 0). */
+double lowp_optim_sspam_sigma(uint64_t T, uint32_t total_T, float eta_min);
+
+#endif

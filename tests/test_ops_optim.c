@@ -1,0 +1,507 @@
+/* test_ops_optim.c — rows of the portability matrix for lowp/optim.h: every
+ * optimizer on every device against the scalar CPU reference
+ * (backends/cpu/ref/optim_ref.c), the reference trajectories of
+ * tests/vectors/optim replayed on the device, and the error contract
+ * (bad hyperparameters, NaN/Inf policy, zero-size tensors).
+ *
+ * Tolerances (measured on PoCL 3.1 and rusticl/llvmpipe, docs/optimizers.md §8):
+ *   - CPU backend: bit-exact for everything (same code as the reference).
+ *   - OpenCL on CPU devices: bit-exact for every elementwise optimizer and
+ *     for SWAN/SinkGD (host fallback); LAMB and Stable-SPAM use float
+ *     device reductions (the reference sums in double), so TOL_REDUCE.
+ *   - OpenCL GPUs (not measured yet): the kernels are built with
+ *     -cl-fp32-correctly-rounded-divide-sqrt where offered, so they should be
+ *     exact too; TOL_GPU is declared for devices whose / and sqrt are not. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "optim_vectors.h"
+#include "ref/optim_ref.h"
+#include "test_ops.h"
+
+#ifndef LOWP_OPTIM_VECTORS
+#define LOWP_OPTIM_VECTORS "tests/vectors/optim"
+#endif
+
+/* measured worst |d|/(|ref|+0.01) = 9.8e-7 after 10 steps on PoCL and rusticl; 2x margin */
+#define TOL_REDUCE ((struct th_tol){2e-8, 2e-6})
+#define TOL_GPU ((struct th_tol){1e-9, 1e-5})
+#define MAXT 8
+
+static int uses_reduction(lowp_optim_kind k) { return k == LOWP_OPTIM_LAMB || k == LOWP_OPTIM_STABLE_SPAM; }
+
+static struct th_tol tol_for(lowp_context *ctx, lowp_optim_kind kind)
+{
+    struct lowp_device_info info;
+    lowp_context_get_info(ctx, &info);
+    if (info.backend == LOWP_BACKEND_CPU)
+        return TH_EXACT;
+    if (uses_reduction(kind))
+        return TOL_REDUCE;
+    if (info.kind == LOWP_DEVICE_KIND_GPU && kind != LOWP_OPTIM_SGD && kind != LOWP_OPTIM_LION &&
+        kind != LOWP_OPTIM_SWAN && kind != LOWP_OPTIM_SINKGD)
+        return TOL_GPU;
+    return TH_EXACT;
+}
+
+/* A multi-tensor problem held twice: host arrays for the reference and
+ * guarded device buffers. Tensor k's params start at TH_GUARD + (elements
+ * before it); the state is planar per tensor in the same order. */
+struct dprob {
+    struct lowp_optim_hparams hp;
+    struct lowp_optim_tensor t[MAXT];
+    struct lowp_optim_step_desc d;
+    size_t total;
+    uint32_t slots;
+    float *p, *g, *s; /* reference copies, indexed like the device buffers */
+    struct lowp_optim_tensor_state ts[MAXT], dts[MAXT];
+    struct lowp_optim_global_state gs, dgs;
+    lowp_buffer *bp, *bg, *bs;
+    lowp_context *ctx;
+};
+
+static void dp_free(struct dprob *P)
+{
+    free(P->p), free(P->g), free(P->s);
+    lowp_buffer_free(P->bp), lowp_buffer_free(P->bg), lowp_buffer_free(P->bs);
+    memset(P, 0, sizeof *P);
+}
+
+/* shapes[k] = {rows, cols}; init = initial params (total floats) or NULL for random. */
+static int dp_init(struct th *t, lowp_context *ctx, struct dprob *P, const struct lowp_optim_hparams *hp,
+                   const uint32_t (*shapes)[2], size_t nt, uint32_t excl, const float *init)
+{
+    memset(P, 0, sizeof *P);
+    P->ctx = ctx;
+    P->hp = *hp;
+    lowp_optim_state_slots(hp, &P->slots);
+    size_t off = 0;
+    for (size_t k = 0; k < nt; ++k) {
+        struct lowp_optim_tensor *x = &P->t[k];
+        x->rows = shapes[k][0];
+        x->cols = shapes[k][1];
+        x->numel = x->rows * x->cols;
+        x->param_offset = x->grad_offset = TH_GUARD + off;
+        x->state_offset = TH_GUARD + off * P->slots;
+        if (excl & (1u << k))
+            x->flags = LOWP_OPTIM_TENSOR_NO_WEIGHT_DECAY | LOWP_OPTIM_TENSOR_NO_ADAPTATION;
+        off += x->numel;
+    }
+    P->total = off;
+    P->d = (struct lowp_optim_step_desc){.hp = &P->hp, .tensors = P->t, .n_tensors = nt,
+                                         .param_len = TH_GUARD + off, .grad_len = TH_GUARD + off,
+                                         .state_len = P->slots ? TH_GUARD + off * P->slots : 0};
+    size_t ns = TH_GUARD + off * P->slots + 1;
+    P->p = calloc(TH_GUARD + off + 1, sizeof(float));
+    P->g = calloc(TH_GUARD + off + 1, sizeof(float));
+    P->s = calloc(ns, sizeof(float));
+    if (!P->p || !P->g || !P->s) {
+        th_check(t, 0, "out of host memory");
+        return 0;
+    }
+    if (init)
+        memcpy(P->p + TH_GUARD, init, off * sizeof(float));
+    else
+        th_fill_uniform(P->p + TH_GUARD, off, -1.0f, 1.0f, 77 + off);
+    lowp_optim_global_init(hp, &P->gs);
+    P->dgs = P->gs;
+    if (!th_ok(t, th_guarded_alloc(ctx, off, sizeof(float), &P->bp), "alloc param") ||
+        !th_ok(t, th_guarded_alloc(ctx, off, sizeof(float), &P->bg), "alloc grad") ||
+        !th_ok(t, lowp_buffer_write(P->bp, TH_GUARD * 4, P->p + TH_GUARD, off * 4), "write param"))
+        return 0;
+    if (P->slots != 0 &&
+        (!th_ok(t, th_guarded_alloc(ctx, off * P->slots, sizeof(float), &P->bs), "alloc state") ||
+         !th_ok(t, lowp_buffer_write(P->bs, TH_GUARD * 4, P->s + TH_GUARD, off * P->slots * 4), "write state")))
+        return 0;
+    return 1;
+}
+
+static int dp_set_grad(struct th *t, struct dprob *P, const float *g)
+{
+    memcpy(P->g + TH_GUARD, g, P->total * sizeof(float));
+    return th_ok(t, lowp_buffer_write(P->bg, TH_GUARD * 4, g, P->total * 4), "write grad");
+}
+
+/* Random gradients with a spike (x100) in some elements on spike steps. */
+static void make_grad(float *g, size_t n, int step)
+{
+    th_fill_uniform(g, n, -1.0f, 1.0f, 1000 + (uint64_t)step);
+    if (step % 5 == 3)
+        for (size_t i = 0; i < n; i += 97)
+            g[i] *= 100.0f;
+}
+
+/* Worst |got - ref| / (|ref| + 0.01) seen by dp_compare (the vectors' metric), for the log. */
+static double g_worst;
+
+static void note_worst(const float *got, const float *ref, size_t n)
+{
+    for (size_t i = 0; i < n; ++i) {
+        double e = fabs((double)got[i] - (double)ref[i]) / (fabs((double)ref[i]) + 1e-2);
+        if (e > g_worst)
+            g_worst = e;
+    }
+}
+
+/* Device params, state and scalar state vs the reference. */
+static int dp_compare(struct th *t, struct dprob *P, struct th_tol tol, const char *what)
+{
+    char w[160];
+    int ok = 1;
+    float *got = malloc((P->total * (P->slots > 0 ? P->slots : 1) + 1) * sizeof(float));
+    snprintf(w, sizeof w, "%s: param", what);
+    ok = got && th_guarded_read(t, w, P->bp, P->total, 4, got);
+    if (ok)
+        note_worst(got, P->p + TH_GUARD, P->total);
+    ok = ok && th_compare_f32(t, w, got, P->p + TH_GUARD, P->total, tol);
+    if (ok && P->slots) {
+        snprintf(w, sizeof w, "%s: state", what);
+        ok = th_guarded_read(t, w, P->bs, P->total * P->slots, 4, got);
+        if (ok)
+            note_worst(got, P->s + TH_GUARD, P->total * P->slots);
+        ok = ok && th_compare_f32(t, w, got, P->s + TH_GUARD, P->total * P->slots, tol);
+    }
+    free(got);
+    if (!ok)
+        return 0;
+    for (size_t k = 0; k < P->d.n_tensors; ++k) {
+        const struct lowp_optim_tensor_state *a = &P->dts[k], *b = &P->ts[k];
+        float fa[4] = {a->sspam_m_max, a->sspam_m_norm, a->sspam_v_norm, a->last_ratio};
+        float fb[4] = {b->sspam_m_max, b->sspam_m_norm, b->sspam_v_norm, b->last_ratio};
+        snprintf(w, sizeof w, "%s: tensor %zu scalar state", what, k);
+        if (a->step != b->step) {
+            th_check(t, 0, "%s: tensor %zu step %llu, reference %llu", what, k, (unsigned long long)a->step,
+                     (unsigned long long)b->step);
+            return 0;
+        }
+        if (!th_compare_f32(t, w, fa, fb, 4, tol))
+            return 0;
+    }
+    th_check(t, P->dgs.step == P->gs.step && P->dgs.spam_current == P->gs.spam_current, "%s: global state", what);
+    return 1;
+}
+
+/* One step on both sides (plus the Sophia refresh when due). */
+static int dp_step(struct th *t, struct dprob *P, const float *gnb)
+{
+    lowp_status a = lowp_ref_optim_step(&P->d, P->p, P->g, P->s, P->ts, &P->gs);
+    lowp_status b = lowp_optim_step(P->ctx, &P->d, P->bp, P->bg, P->bs, P->dts, &P->dgs);
+    if (!th_ok(t, a, "reference step") || !th_ok(t, b, "lowp_optim_step"))
+        return 0;
+    if (lowp_optim_sophia_refresh_due(&P->hp, &P->gs)) {
+        if (!dp_set_grad(t, P, gnb))
+            return 0;
+        a = lowp_ref_optim_sophia_hessian(&P->d, P->g, P->s);
+        b = lowp_optim_sophia_hessian(P->ctx, &P->d, P->bg, P->bs);
+        if (!th_ok(t, a, "reference Hessian") || !th_ok(t, b, "lowp_optim_sophia_hessian"))
+            return 0;
+    }
+    return 1;
+}
+
+/* Shapes: multi-chunk, odd, zero-size, 1-element; 2-D for SWAN/SinkGD. */
+static const uint32_t mixed_shapes[][2] = {{100, 100}, {1, 7}, {17, 241}, {0, 5}, {1, 1}, {20, 15}};
+#define NMIXED (sizeof mixed_shapes / sizeof mixed_shapes[0])
+
+/* Every trajectory case's hyperparameters on the mixed problem, 10 steps
+ * (SPAM / Stable-SPAM resets, Sophia refreshes and spikes all happen). */
+static void test_vs_reference(struct th *t, lowp_context *ctx)
+{
+    for (size_t c = 0; c < ov_case_count; ++c) {
+        const struct ov_case *oc = &ov_cases[c];
+        struct lowp_optim_hparams hp;
+        lowp_optim_hparams_default(oc->kind, &hp);
+        oc->setup(&hp);
+        struct dprob P;
+        struct th_tol tol = tol_for(ctx, oc->kind);
+        if (!dp_init(t, ctx, &P, &hp, mixed_shapes, NMIXED, oc->excl_mask ? 0x12 : 0, NULL)) {
+            dp_free(&P);
+            continue;
+        }
+        float *g = malloc(P.total * sizeof *g), *gnb = malloc(P.total * sizeof *gnb);
+        g_worst = 0.0;
+        for (int s = 0; s < 10 && g && gnb; ++s) {
+            make_grad(g, P.total, s);
+            th_fill_uniform(gnb, P.total, -0.5f, 0.5f, 5000 + (uint64_t)s);
+            char what[96];
+            snprintf(what, sizeof what, "%s step %d", oc->name, s + 1);
+            if (!dp_set_grad(t, &P, g) || !dp_step(t, &P, gnb) || !dp_compare(t, &P, tol, what))
+                break;
+        }
+        if (tol.atol != 0.0 || tol.rtol != 0.0)
+            printf("     %s: worst |device-ref|/(|ref|+0.01) over 10 steps = %.3g\n", oc->name, g_worst);
+        free(g), free(gnb);
+        dp_free(&P);
+    }
+}
+
+/* The reference trajectories (PyTorch / official code) replayed on the device. */
+static void test_trajectories(struct th *t, lowp_context *ctx)
+{
+    struct ov_data v;
+    if (!ov_load(LOWP_OPTIM_VECTORS, &v)) {
+        th_check(t, 0, "cannot load %s/grads.bin", LOWP_OPTIM_VECTORS);
+        return;
+    }
+    uint32_t shapes[OV_MAXT][2];
+    for (uint32_t k = 0; k < v.nt; ++k)
+        shapes[k][0] = v.rows[k], shapes[k][1] = v.cols[k];
+    float *got = malloc(v.total * sizeof *got);
+    for (size_t c = 0; c < ov_case_count && got; ++c) {
+        const struct ov_case *oc = &ov_cases[c];
+        float *want = ov_load_traj(LOWP_OPTIM_VECTORS, &v, oc->name);
+        struct lowp_optim_hparams hp;
+        lowp_optim_hparams_default(oc->kind, &hp);
+        oc->setup(&hp);
+        struct dprob P;
+        double worst = 0.0;
+        int ok = want != NULL && dp_init(t, ctx, &P, &hp, (const uint32_t(*)[2])shapes, v.nt, oc->excl_mask, v.init);
+        for (uint32_t s = 0; s < v.ns && ok; ++s) {
+            ok = dp_set_grad(t, &P, v.grads + (size_t)s * v.total) && dp_step(t, &P, v.gnb + (size_t)s * v.total) &&
+                 th_guarded_read(t, oc->name, P.bp, v.total, 4, got);
+            for (size_t i = 0; i < v.total && ok; ++i) {
+                double w = want[(size_t)s * v.total + i], e = fabs((double)got[i] - w) / (fabs(w) + 1e-2);
+                if (!(e <= worst))
+                    worst = e;
+            }
+        }
+        th_check(t, ok && worst <= oc->rtol, "%s: device vs vectors worst rel err %.3g (tol %.0e)%s", oc->name, worst,
+                 oc->rtol, want ? "" : ", vectors missing");
+        free(want);
+        if (want)
+            dp_free(&P);
+    }
+    /* clip_grad_norm_(max_norm = 2) of every step's gradients. */
+    float *want = ov_load_traj(LOWP_OPTIM_VECTORS, &v, "clip");
+    struct lowp_optim_hparams hp;
+    lowp_optim_hparams_default(LOWP_OPTIM_SGD, &hp);
+    struct dprob P;
+    double worst = 0.0;
+    int ok = want && got && dp_init(t, ctx, &P, &hp, (const uint32_t(*)[2])shapes, v.nt, 0, v.init);
+    for (uint32_t s = 0; s < v.ns && ok; ++s) {
+        float tn = 0.0f;
+        ok = dp_set_grad(t, &P, v.grads + (size_t)s * v.total) &&
+             th_ok(t, lowp_optim_clip_grad_norm(ctx, &P.d, P.bg, 2.0f, &tn), "clip") &&
+             th_guarded_read(t, "clip", P.bg, v.total, 4, got);
+        for (size_t i = 0; i < v.total && ok; ++i) {
+            double w = want[(size_t)s * v.total + i], e = fabs((double)got[i] - w) / (fabs(w) + 1e-3);
+            if (e > worst)
+                worst = e;
+        }
+    }
+    th_check(t, ok && worst < 1e-6, "clip_grad_norm vs torch: worst rel %.3g", worst);
+    if (want && got)
+        dp_free(&P);
+    free(want);
+    free(got);
+    ov_free(&v);
+}
+
+/* Clip and the Sophia refresh on the mixed problem vs the reference. */
+static void test_clip_hessian(struct th *t, lowp_context *ctx)
+{
+    struct lowp_optim_hparams hp;
+    lowp_optim_hparams_default(LOWP_OPTIM_SOPHIA_G, &hp);
+    struct dprob P;
+    if (!dp_init(t, ctx, &P, &hp, mixed_shapes, NMIXED, 0, NULL)) {
+        dp_free(&P);
+        return;
+    }
+    struct lowp_device_info info;
+    lowp_context_get_info(ctx, &info);
+    /* Float device reductions: the norm, and so the scale, differ by ~1e-7. */
+    struct th_tol tol = info.backend == LOWP_BACKEND_CPU ? TH_EXACT : (struct th_tol){0.0, 1e-6};
+    float *g = malloc(P.total * sizeof *g), *got = malloc(P.total * sizeof *got);
+    const float norms[] = {5.0f, 1e6f};   /* clipping, and not */
+    for (int q = 0; q < 2 && g && got; ++q) {
+        make_grad(g, P.total, 3);
+        float tref = 0.0f, tdev = 0.0f;
+        if (!dp_set_grad(t, &P, g) || !th_ok(t, lowp_ref_optim_clip_grad_norm(&P.d, P.g, norms[q], &tref), "ref clip") ||
+            !th_ok(t, lowp_optim_clip_grad_norm(ctx, &P.d, P.bg, norms[q], &tdev), "lowp_optim_clip_grad_norm"))
+            break;
+        th_compare_f32(t, "clip total norm", &tdev, &tref, 1, tol);
+        if (th_guarded_read(t, "clip", P.bg, P.total, 4, got)) {
+            g_worst = 0.0;
+            note_worst(got, P.g + TH_GUARD, P.total);
+            if (q == 0 && info.backend != LOWP_BACKEND_CPU)
+                printf("     clip: norm %.9g vs %.9g (rel %.3g), grads worst |d|/(|ref|+0.01) %.3g\n", tdev, tref,
+                       fabs((double)tdev - tref) / tref, g_worst);
+            th_compare_f32(t, q == 0 ? "clipped grads" : "unclipped grads", got, P.g + TH_GUARD, P.total,
+                           q == 0 ? tol : TH_EXACT);
+        }
+    }
+    for (int s = 0; s < 2 && g; ++s) {   /* h <- b2*h + (1-b2)*g^2: elementwise, exact */
+        make_grad(g, P.total, s);
+        if (!dp_set_grad(t, &P, g) || !th_ok(t, lowp_ref_optim_sophia_hessian(&P.d, P.g, P.s), "ref Hessian") ||
+            !th_ok(t, lowp_optim_sophia_hessian(ctx, &P.d, P.bg, P.bs), "lowp_optim_sophia_hessian"))
+            break;
+        dp_compare(t, &P, tol_for(ctx, LOWP_OPTIM_SOPHIA_G), "Sophia Hessian refresh");
+    }
+    free(g), free(got);
+    dp_free(&P);
+}
+
+/* Rejections must name the problem, return INVALID_ARG / UNSUPPORTED and change nothing. */
+static void test_bad_args(struct th *t, lowp_context *ctx)
+{
+    struct lowp_optim_hparams hp;
+    lowp_optim_hparams_default(LOWP_OPTIM_ADAMW, &hp);
+    struct dprob P;
+    if (!dp_init(t, ctx, &P, &hp, mixed_shapes, NMIXED, 0, NULL)) {
+        dp_free(&P);
+        return;
+    }
+    float *g = malloc(P.total * sizeof *g);
+    make_grad(g, P.total, 0);
+    dp_set_grad(t, &P, g);
+    struct {
+        const char *what;
+        void (*edit)(struct lowp_optim_hparams *);
+        lowp_status want;
+    } bad[] = {
+        {"lr < 0", NULL, LOWP_ERR_INVALID_ARG},  {"beta1 = 1", NULL, LOWP_ERR_INVALID_ARG},
+        {"eps NaN", NULL, LOWP_ERR_INVALID_ARG}, {"weight_decay Inf", NULL, LOWP_ERR_INVALID_ARG},
+        {"unknown kind", NULL, LOWP_ERR_INVALID_ARG}, {"bf16 state", NULL, LOWP_ERR_UNSUPPORTED},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
+        P.hp = hp;
+        switch (i) {
+        case 0: P.hp.lr = -1e-3f; break;
+        case 1: P.hp.beta1 = 1.0f; break;
+        case 2: P.hp.eps = NAN; break;
+        case 3: P.hp.weight_decay = INFINITY; break;
+        case 4: P.hp.kind = (lowp_optim_kind)99; break;
+        default: P.hp.state_format = LOWP_OPTIM_STATE_BF16_SR; break;
+        }
+        lowp_status s = lowp_optim_step(ctx, &P.d, P.bp, P.bg, P.bs, P.dts, &P.dgs);
+        th_check(t, s == bad[i].want && strlen(lowp_last_error()) > 0, "%s: got %s (%s)", bad[i].what,
+                 lowp_status_name(s), lowp_last_error());
+    }
+    P.hp = hp;
+    lowp_buffer *small = NULL;
+    th_ok(t, lowp_buffer_alloc(ctx, 64, &small), "alloc");
+    th_check(t, lowp_optim_step(ctx, &P.d, small, P.bg, P.bs, P.dts, &P.dgs) == LOWP_ERR_INVALID_ARG,
+             "param buffer smaller than param_len must be rejected");
+    th_check(t, lowp_optim_step(ctx, &P.d, P.bp, P.bg, NULL, P.dts, &P.dgs) == LOWP_ERR_INVALID_ARG,
+             "NULL state with state_len > 0 must be rejected");
+    th_check(t, lowp_optim_step(ctx, &P.d, P.bp, P.bg, P.bs, NULL, &P.dgs) == LOWP_ERR_INVALID_ARG,
+             "NULL tensor_states must be rejected");
+    th_check(t, lowp_optim_step(ctx, &P.d, P.bp, P.bg, P.bs, P.dts, NULL) == LOWP_ERR_INVALID_ARG,
+             "NULL global_state must be rejected");
+    th_check(t, lowp_optim_step(ctx, NULL, P.bp, P.bg, P.bs, P.dts, &P.dgs) == LOWP_ERR_INVALID_ARG,
+             "NULL desc must be rejected");
+    P.t[2].param_offset = P.d.param_len; /* range past param_len */
+    th_check(t, lowp_optim_step(ctx, &P.d, P.bp, P.bg, P.bs, P.dts, &P.dgs) == LOWP_ERR_INVALID_ARG,
+             "tensor range past param_len must be rejected");
+    P.t[2].param_offset = P.t[2].grad_offset;
+    P.t[0].rows = 3; /* rows*cols != numel */
+    th_check(t, lowp_optim_step(ctx, &P.d, P.bp, P.bg, P.bs, P.dts, &P.dgs) == LOWP_ERR_INVALID_ARG,
+             "rows*cols != numel must be rejected");
+    P.t[0].rows = 100;
+    lowp_context *other = NULL;
+    lowp_buffer *foreign = NULL;
+    if (th_ok(t, lowp_context_open("cpu", &other), "open cpu") &&
+        th_ok(t, lowp_buffer_alloc(other, (P.total + 2 * TH_GUARD) * 4, &foreign), "alloc"))
+        th_check(t, lowp_optim_step(ctx, &P.d, foreign, P.bg, P.bs, P.dts, &P.dgs) == LOWP_ERR_INVALID_ARG,
+                 "a buffer of another context must be rejected");
+    lowp_buffer_free(foreign);
+    lowp_context_close(other);
+    th_check(t, lowp_optim_sophia_hessian(ctx, &P.d, P.bg, P.bs) == LOWP_ERR_INVALID_ARG,
+             "Hessian refresh for AdamW must be rejected");
+    th_check(t, lowp_optim_clip_grad_norm(ctx, &P.d, P.bg, 0.0f, NULL) == LOWP_ERR_INVALID_ARG,
+             "max_norm 0 must be rejected");
+    th_check(t, lowp_optim_clip_grad_norm(ctx, &P.d, P.bg, NAN, NULL) == LOWP_ERR_INVALID_ARG,
+             "max_norm NaN must be rejected");
+    lowp_buffer_free(small);
+    /* Nothing changed: device == untouched reference, counters at 0. */
+    dp_compare(t, &P, TH_EXACT, "after rejected calls");
+    free(g);
+    dp_free(&P);
+}
+
+/* Skip policy: a NaN/Inf gradient changes nothing and returns NUMERIC, for
+ * every optimizer; propagate policy: NaN/Inf flow like in the reference. */
+static void test_nonfinite(struct th *t, lowp_context *ctx)
+{
+    for (int kind = 0; kind < LOWP_OPTIM_KIND_COUNT; ++kind) {
+        for (int policy = 0; policy < 2; ++policy) {
+            struct lowp_optim_hparams hp;
+            lowp_optim_hparams_default((lowp_optim_kind)kind, &hp);
+            hp.nonfinite = policy ? LOWP_OPTIM_NONFINITE_PROPAGATE : LOWP_OPTIM_NONFINITE_SKIP;
+            if (kind == LOWP_OPTIM_SGD)
+                hp.momentum = 0.9f;
+            struct dprob P;
+            /* One clean step first, so state and counters are not all zero. */
+            float *g = malloc(sizeof(float) * 20000); /* > the mixed problem's 14405 elements */
+            int ok = g && dp_init(t, ctx, &P, &hp, mixed_shapes, NMIXED, 0, NULL);
+            if (ok) {
+                make_grad(g, P.total, 1);
+                ok = dp_set_grad(t, &P, g) && dp_step(t, &P, g);
+            }
+            if (ok) {
+                g[10117] = NAN;       /* tensor 2 */
+                g[5] = -INFINITY;     /* tensor 0 */
+                ok = dp_set_grad(t, &P, g);
+            }
+            if (ok && policy == 0) {
+                lowp_status s = lowp_optim_step(ctx, &P.d, P.bp, P.bg, P.bs, P.dts, &P.dgs);
+                th_check(t, s == LOWP_ERR_NUMERIC, "%s skip policy: NaN gradient gave %s", lowp_optim_kind_name(hp.kind),
+                         lowp_status_name(s));
+                dp_compare(t, &P, tol_for(ctx, hp.kind), "after a skipped step");
+                if (kind == LOWP_OPTIM_SOPHIA_G)
+                    th_check(t, lowp_optim_sophia_hessian(ctx, &P.d, P.bg, P.bs) == LOWP_ERR_NUMERIC,
+                             "Sophia refresh with a NaN GNB gradient must be skipped");
+                if (kind == LOWP_OPTIM_SGD)
+                    th_check(t, lowp_optim_clip_grad_norm(ctx, &P.d, P.bg, 1.0f, NULL) == LOWP_ERR_NUMERIC,
+                             "clip with a NaN gradient must be skipped");
+                dp_compare(t, &P, tol_for(ctx, hp.kind), "after skipped refresh / clip");
+            } else if (ok && kind != LOWP_OPTIM_SWAN && kind != LOWP_OPTIM_SINKGD) {
+                /* (SWAN/SinkGD propagate NaN through whole rows; host code on every device.) */
+                char what[64];
+                snprintf(what, sizeof what, "%s propagate", lowp_optim_kind_name(hp.kind));
+                if (dp_step(t, &P, g))
+                    dp_compare(t, &P, tol_for(ctx, hp.kind), what);
+            }
+            free(g);
+            dp_free(&P);
+        }
+    }
+}
+
+/* Zero-size tensors and empty lists are no-ops that still count steps. */
+static void test_zero_size(struct th *t, lowp_context *ctx)
+{
+    const uint32_t zero[][2] = {{0, 0}, {0, 7}, {3, 0}};
+    for (int kind = 0; kind < LOWP_OPTIM_KIND_COUNT; ++kind) {
+        struct lowp_optim_hparams hp;
+        lowp_optim_hparams_default((lowp_optim_kind)kind, &hp);
+        for (size_t nt = 0; nt <= 3; nt += 3) {
+            struct dprob P;
+            if (dp_init(t, ctx, &P, &hp, zero, nt, 0, NULL)) {
+                float dummy = 0.0f;
+                for (int s = 0; s < 2; ++s)
+                    if (!dp_step(t, &P, &dummy))
+                        break;
+                dp_compare(t, &P, TH_EXACT, nt ? "three zero-size tensors" : "empty list");
+                th_check(t, P.dgs.step == 2 && (nt == 0 || P.dts[2].step == 2), "%s: steps counted",
+                         lowp_optim_kind_name(hp.kind));
+                float tn = -1.0f;
+                th_check(t, lowp_optim_clip_grad_norm(ctx, &P.d, P.bg, 1.0f, &tn) == LOWP_OK && tn == 0.0f,
+                         "clip of zero-size tensors gives 0");
+            }
+            dp_free(&P);
+        }
+    }
+}
+
+const struct th_case th_optim_cases[] = {
+    {"optim_vs_reference", test_vs_reference, 1},
+    {"optim_trajectories", test_trajectories, 0},
+    {"optim_clip_hessian", test_clip_hessian, 1},
+    {"optim_bad_args", test_bad_args, 0},
+    {"optim_nonfinite", test_nonfinite, 0},
+    {"optim_zero_size", test_zero_size, 0},
+};
+const size_t th_optim_case_count = sizeof th_optim_cases / sizeof th_optim_cases[0];
