@@ -489,9 +489,8 @@ lowp_status lowp_train_config_validate(const struct lowp_train_config *c)
         BAD("lr %g must be positive", c->lr);
     if (!(c->min_lr >= 0.0 && c->min_lr <= c->lr))
         BAD("min_lr %g is not in [0, lr = %g]", c->min_lr, c->lr);
-    if (c->schedule == LOWP_LR_COSINE && c->warmup_steps > lowp_train_config_decay_steps(c))
-        BAD("warmup_steps %llu is beyond the decay horizon %llu", (unsigned long long)c->warmup_steps,
-            (unsigned long long)lowp_train_config_decay_steps(c));
+    /* warmup_steps beyond the horizon is allowed (a short smoke run of a
+     * preset never leaves its warmup), as in nanoGPT. */
     if (!(c->beta1 >= 0.0 && c->beta1 < 1.0))
         BAD("beta1 %g is not in [0, 1)", c->beta1);
     if (!(c->beta2 >= 0.0 && c->beta2 < 1.0))
@@ -519,7 +518,7 @@ lowp_status lowp_train_config_compatible(const struct lowp_train_config *saved, 
      * device, out, resume) may differ. */
     static const char *const must_match[] = {
         "recipe", "optim", "data", "val_fraction", "n_layer", "n_head", "n_embd", "context", "dropout",
-        "batch", "seed", "lr", "min_lr", "warmup_steps", "lr_decay_steps", "schedule", "beta1", "beta2",
+        "batch", "seed", "lr", "min_lr", "warmup_steps", "schedule", "beta1", "beta2",
         "eps", "weight_decay", "grad_clip", "eval_batches"};
     for (size_t i = 0; i < sizeof must_match / sizeof must_match[0]; ++i) {
         const struct key_def *k = find_key(must_match[i]);
