@@ -188,7 +188,7 @@ int main(int argc, char **argv)
     const char *runs[] = {rundir, other};
     CHECK(lowp_plot_runs(runs, 2, "tinyshakespeare & friends", svg) == LOWP_OK, "plot: %s", lowp_last_error());
     text = slurp(svg);
-    CHECK(text && strncmp(text, "<?xml", 5) == 0 && strstr(text, ">baseline (val ") &&
+    CHECK(text && strncmp(text, "<?xml", 5) == 0 && strstr(text, ">baseline (best val ") &&
               strstr(text, "fp4 &lt;nvfp4&gt;") && strstr(text, "tinyshakespeare &amp; friends") &&
               strstr(text, "<polyline") && strstr(text, "<circle") && strstr(text, "</svg>\n"),
           "SVG content");

@@ -236,7 +236,7 @@ lowp_status lowp_plot_runs(const char *const *runs, size_t nruns, const char *ti
         emit(&o, "<text x=\"%.1f\" y=\"%.1f\">", lx + 32, ly + 4);
         emit_text(&o, rs[i].label);
         if (isfinite(res.best_val_loss))
-            emit(&o, " (val %.4f)", res.best_val_loss);
+            emit(&o, " (best val %.4f)", res.best_val_loss);
         emit(&o, "</text>\n");
     }
     ly += 10;
