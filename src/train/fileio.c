@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,4 +142,32 @@ lowp_status lowp_file_write_atomic(const char *path, const void *data, size_t si
     }
     free(tmp);
     return lowp_file_sync_dir(path);
+}
+
+void lowp_strbuf_printf(struct lowp_strbuf *b, const char *fmt, ...)
+{
+    if (b->oom)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int k = vsnprintf(b->p ? b->p + b->used : NULL, b->p ? b->cap - b->used : 0, fmt, ap);
+        va_end(ap);
+        if (k < 0) {
+            b->oom = 1;
+            return;
+        }
+        if (b->p && (size_t)k < b->cap - b->used) {
+            b->used += (size_t)k;
+            return;
+        }
+        size_t cap = 2 * b->cap + (size_t)k + 1024;
+        char *np = realloc(b->p, cap);
+        if (!np) {
+            b->oom = 1;
+            return;
+        }
+        b->p = np;
+        b->cap = cap;
+    }
 }

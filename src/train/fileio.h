@@ -6,7 +6,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/error.h"
 #include "lowp/status.h"
+
+/* A growing text buffer for files built in memory (results, plots) and
+ * written in one piece. After an allocation failure `oom` is set and
+ * further output is dropped. Free `p` with free(). */
+struct lowp_strbuf {
+    char *p;
+    size_t used, cap;
+    int oom;
+};
+void lowp_strbuf_printf(struct lowp_strbuf *b, const char *fmt, ...) LOWP_PRINTF(2, 3);
 
 /* Read a whole file into a malloc'ed buffer (one extra NUL byte after the
  * data, so text can be parsed in place). LOWP_ERR_IO names the path and

@@ -2,7 +2,6 @@
  * summary. Nothing here prints: the CLI writes the returned text. */
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -354,51 +353,16 @@ void lowp_train_results_from_log(const struct lowp_log_record *rec, size_t n, st
     *out = r;
 }
 
-struct jbuf {
-    char *p;
-    size_t used, cap;
-    int oom;
-};
-
-static void jb_printf(struct jbuf *b, const char *fmt, ...) LOWP_PRINTF(2, 3);
-static void jb_printf(struct jbuf *b, const char *fmt, ...)
-{
-    if (b->oom)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int k = vsnprintf(b->p + b->used, b->cap - b->used, fmt, ap);
-        va_end(ap);
-        if (k < 0) {
-            b->oom = 1;
-            return;
-        }
-        if ((size_t)k < b->cap - b->used) {
-            b->used += (size_t)k;
-            return;
-        }
-        size_t cap = 2 * b->cap + (size_t)k;
-        char *np = realloc(b->p, cap);
-        if (!np) {
-            b->oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-}
-
-static void jb_num(struct jbuf *b, const char *key, double v)
+static void jb_num(struct lowp_strbuf *b, const char *key, double v)
 {
     if (isfinite(v))
-        jb_printf(b, "  \"%s\": %.9g,\n", key, v);
+        lowp_strbuf_printf(b, "  \"%s\": %.9g,\n", key, v);
     else
-        jb_printf(b, "  \"%s\": null,\n", key);
+        lowp_strbuf_printf(b, "  \"%s\": null,\n", key);
 }
 
 /* The config text is `key = value` lines; re-emit it as a JSON object. */
-static void jb_config(struct jbuf *b, const struct lowp_train_config *cfg)
+static void jb_config(struct lowp_strbuf *b, const struct lowp_train_config *cfg)
 {
     size_t n = lowp_train_config_format(cfg, NULL, 0);
     char *text = malloc(n + 1);
@@ -407,7 +371,7 @@ static void jb_config(struct jbuf *b, const struct lowp_train_config *cfg)
         return;
     }
     lowp_train_config_format(cfg, text, n + 1);
-    jb_printf(b, "  \"config\": {");
+    lowp_strbuf_printf(b, "  \"config\": {");
     int first = 1;
     for (char *line = text, *nl; *line; line = nl + 1) {
         nl = strchr(line, '\n');
@@ -419,16 +383,16 @@ static void jb_config(struct jbuf *b, const struct lowp_train_config *cfg)
             continue;
         *eq = 0;
         const char *v = eq + 3;
-        jb_printf(b, "%s\n    \"%s\": ", first ? "" : ",", line);
+        lowp_strbuf_printf(b, "%s\n    \"%s\": ", first ? "" : ",", line);
         first = 0;
         if (v[0] == '"') /* strings are free of quotes and control bytes */
-            jb_printf(b, "%s", v);
+            lowp_strbuf_printf(b, "%s", v);
         else if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0 || strspn(v, "0123456789.eE+-") == strlen(v))
-            jb_printf(b, "%s", v);
+            lowp_strbuf_printf(b, "%s", v);
         else
-            jb_printf(b, "\"%s\"", v);
+            lowp_strbuf_printf(b, "\"%s\"", v);
     }
-    jb_printf(b, "\n  }\n");
+    lowp_strbuf_printf(b, "\n  }\n");
     free(text);
 }
 
@@ -437,12 +401,10 @@ lowp_status lowp_train_results_write(const char *path, const struct lowp_train_r
 {
     LOWP_CHECK_NOT_NULL(path);
     LOWP_CHECK_NOT_NULL(r);
-    struct jbuf b = {malloc(1024), 0, 1024, 0};
-    if (!b.p)
-        return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "%s: out of memory", __func__);
-    jb_printf(&b, "{\n  \"steps\": %llu,\n", (unsigned long long)r->steps);
+    struct lowp_strbuf b = {0};
+    lowp_strbuf_printf(&b, "{\n  \"steps\": %llu,\n", (unsigned long long)r->steps);
     jb_num(&b, "best_val_loss", r->best_val_loss);
-    jb_printf(&b, "  \"best_val_step\": %llu,\n", (unsigned long long)r->best_val_step);
+    lowp_strbuf_printf(&b, "  \"best_val_step\": %llu,\n", (unsigned long long)r->best_val_step);
     jb_num(&b, "final_val_loss", r->final_val_loss);
     jb_num(&b, "final_train_loss", r->final_train_loss);
     jb_num(&b, "tokens_per_s", r->tokens_per_s);
@@ -450,13 +412,13 @@ lowp_status lowp_train_results_write(const char *path, const struct lowp_train_r
         jb_num(&b, "elapsed_s", r->elapsed_s);
         jb_config(&b, cfg);
     } else {
-        jb_printf(&b, "  \"elapsed_s\": ");
+        lowp_strbuf_printf(&b, "  \"elapsed_s\": ");
         if (isfinite(r->elapsed_s))
-            jb_printf(&b, "%.9g\n", r->elapsed_s);
+            lowp_strbuf_printf(&b, "%.9g\n", r->elapsed_s);
         else
-            jb_printf(&b, "null\n");
+            lowp_strbuf_printf(&b, "null\n");
     }
-    jb_printf(&b, "}\n");
+    lowp_strbuf_printf(&b, "}\n");
     lowp_status s = b.oom ? lowp_error(LOWP_ERR_OUT_OF_MEMORY, "%s: out of memory", __func__)
                           : lowp_file_write_atomic(path, b.p, b.used);
     free(b.p);

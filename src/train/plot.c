@@ -2,7 +2,6 @@
  * ticks (1, 2, 5 x 10^k), a grid, thin train curves, thick validation
  * curves with markers, and a legend. Plain text output, no dependencies. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,51 +21,16 @@ static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e"
                                       "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
 #define NPAL (sizeof palette / sizeof palette[0])
 
-struct out {
-    char *p;
-    size_t used, cap;
-    int oom;
-};
-
-static void emit(struct out *o, const char *fmt, ...) LOWP_PRINTF(2, 3);
-static void emit(struct out *o, const char *fmt, ...)
-{
-    if (o->oom)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int k = vsnprintf(o->p ? o->p + o->used : NULL, o->p ? o->cap - o->used : 0, fmt, ap);
-        va_end(ap);
-        if (k < 0) {
-            o->oom = 1;
-            return;
-        }
-        if (o->p && (size_t)k < o->cap - o->used) {
-            o->used += (size_t)k;
-            return;
-        }
-        size_t cap = 2 * o->cap + (size_t)k + 4096;
-        char *np = realloc(o->p, cap);
-        if (!np) {
-            o->oom = 1;
-            return;
-        }
-        o->p = np;
-        o->cap = cap;
-    }
-}
-
 /* Text with &, <, >, " escaped for XML. */
-static void emit_text(struct out *o, const char *s)
+static void emit_text(struct lowp_strbuf *o, const char *s)
 {
     for (; *s; ++s) {
         switch (*s) {
-        case '&': emit(o, "&amp;"); break;
-        case '<': emit(o, "&lt;"); break;
-        case '>': emit(o, "&gt;"); break;
-        case '"': emit(o, "&quot;"); break;
-        default: emit(o, "%c", *s);
+        case '&': lowp_strbuf_printf(o, "&amp;"); break;
+        case '<': lowp_strbuf_printf(o, "&lt;"); break;
+        case '>': lowp_strbuf_printf(o, "&gt;"); break;
+        case '"': lowp_strbuf_printf(o, "&quot;"); break;
+        default: lowp_strbuf_printf(o, "%c", *s);
         }
     }
 }
@@ -172,31 +136,31 @@ lowp_status lowp_plot_runs(const char *const *runs, size_t nruns, const char *ti
 #define PX(v) (ML + (v) / x1 * pw)
 #define PY(v) (MT + (1.0 - ((v) - y0) / (y1 - y0)) * ph)
 
-    struct out o = {0};
-    emit(&o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    struct lowp_strbuf o = {0};
+    lowp_strbuf_printf(&o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
              "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
              "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"13\">\n"
              "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
          W, H, W, H);
-    emit(&o, "<text x=\"%.1f\" y=\"28\" font-size=\"16\" text-anchor=\"middle\">", ML + pw / 2);
+    lowp_strbuf_printf(&o, "<text x=\"%.1f\" y=\"28\" font-size=\"16\" text-anchor=\"middle\">", ML + pw / 2);
     emit_text(&o, title ? title : "loss");
-    emit(&o, "</text>\n");
+    lowp_strbuf_printf(&o, "</text>\n");
     /* Grid and ticks. */
     int xd = decimals_for(xstep), yd = decimals_for(ystep);
-    emit(&o, "<g stroke=\"#e0e0e0\" stroke-width=\"1\">\n");
+    lowp_strbuf_printf(&o, "<g stroke=\"#e0e0e0\" stroke-width=\"1\">\n");
     for (double v = 0; v <= x1 + xstep * 1e-6; v += xstep)
-        emit(&o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", PX(v), MT, PX(v), MT + ph);
+        lowp_strbuf_printf(&o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", PX(v), MT, PX(v), MT + ph);
     for (double v = y0; v <= y1 + ystep * 1e-6; v += ystep)
-        emit(&o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", ML, PY(v), ML + pw, PY(v));
-    emit(&o, "</g>\n<g fill=\"#333\">\n");
+        lowp_strbuf_printf(&o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", ML, PY(v), ML + pw, PY(v));
+    lowp_strbuf_printf(&o, "</g>\n<g fill=\"#333\">\n");
     for (double v = 0; v <= x1 + xstep * 1e-6; v += xstep)
-        emit(&o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.*f</text>\n", PX(v), MT + ph + 20, xd, v);
+        lowp_strbuf_printf(&o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.*f</text>\n", PX(v), MT + ph + 20, xd, v);
     for (double v = y0; v <= y1 + ystep * 1e-6; v += ystep)
-        emit(&o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.*f</text>\n", ML - 8, PY(v) + 4, yd, v);
-    emit(&o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">step</text>\n", ML + pw / 2, H - 15);
-    emit(&o, "<text x=\"20\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 20 %.1f)\">loss</text>\n",
+        lowp_strbuf_printf(&o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.*f</text>\n", ML - 8, PY(v) + 4, yd, v);
+    lowp_strbuf_printf(&o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">step</text>\n", ML + pw / 2, H - 15);
+    lowp_strbuf_printf(&o, "<text x=\"20\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 20 %.1f)\">loss</text>\n",
          MT + ph / 2, MT + ph / 2);
-    emit(&o, "</g>\n<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#333\"/>\n", ML,
+    lowp_strbuf_printf(&o, "</g>\n<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#333\"/>\n", ML,
          MT, pw, ph);
     /* Curves: train first (underneath), then validation on top. */
     for (int pass = 0; pass < 2; ++pass)
@@ -210,19 +174,19 @@ lowp_status lowp_plot_runs(const char *const *runs, size_t nruns, const char *ti
                     continue;
                 }
                 if (!open) {
-                    emit(&o, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%s\" %s points=\"", col,
+                    lowp_strbuf_printf(&o, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%s\" %s points=\"", col,
                          pass ? "2.2" : "1", pass ? "" : "stroke-opacity=\"0.5\"");
                     open = 1;
                 }
-                emit(&o, "%.1f,%.1f ", PX((double)x->step), PY(x->loss));
+                lowp_strbuf_printf(&o, "%.1f,%.1f ", PX((double)x->step), PY(x->loss));
             }
             if (open)
-                emit(&o, "\"/>\n");
+                lowp_strbuf_printf(&o, "\"/>\n");
             if (pass == 1)
                 for (size_t j = 0; j < rs[i].n; ++j) {
                     const struct lowp_log_record *x = &rs[i].rec[j];
                     if (x->kind == LOWP_LOG_VAL && isfinite(x->loss))
-                        emit(&o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", PX((double)x->step),
+                        lowp_strbuf_printf(&o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", PX((double)x->step),
                              PY(x->loss), col);
                 }
         }
@@ -231,24 +195,24 @@ lowp_status lowp_plot_runs(const char *const *runs, size_t nruns, const char *ti
     for (size_t i = 0; i < nruns; ++i, ly += 22) {
         struct lowp_train_results res;
         lowp_train_results_from_log(rs[i].rec, rs[i].n, &res);
-        emit(&o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\"/>\n", lx,
+        lowp_strbuf_printf(&o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\"/>\n", lx,
              ly, lx + 24, ly, palette[i % NPAL]);
-        emit(&o, "<text x=\"%.1f\" y=\"%.1f\">", lx + 32, ly + 4);
+        lowp_strbuf_printf(&o, "<text x=\"%.1f\" y=\"%.1f\">", lx + 32, ly + 4);
         emit_text(&o, rs[i].label);
         if (isfinite(res.best_val_loss))
-            emit(&o, " (best val %.4f)", res.best_val_loss);
-        emit(&o, "</text>\n");
+            lowp_strbuf_printf(&o, " (best val %.4f)", res.best_val_loss);
+        lowp_strbuf_printf(&o, "</text>\n");
     }
     ly += 10;
-    emit(&o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" stroke-opacity=\"0.5\"/>\n", lx,
+    lowp_strbuf_printf(&o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" stroke-opacity=\"0.5\"/>\n", lx,
          ly, lx + 24, ly);
-    emit(&o, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#555\">train</text>\n", lx + 32, ly + 4);
+    lowp_strbuf_printf(&o, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#555\">train</text>\n", lx + 32, ly + 4);
     ly += 20;
-    emit(&o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" stroke-width=\"2.2\"/>\n", lx, ly,
+    lowp_strbuf_printf(&o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" stroke-width=\"2.2\"/>\n", lx, ly,
          lx + 24, ly);
-    emit(&o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#555\"/>\n", lx + 12, ly);
-    emit(&o, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#555\">validation</text>\n", lx + 32, ly + 4);
-    emit(&o, "</svg>\n");
+    lowp_strbuf_printf(&o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#555\"/>\n", lx + 12, ly);
+    lowp_strbuf_printf(&o, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#555\">validation</text>\n", lx + 32, ly + 4);
+    lowp_strbuf_printf(&o, "</svg>\n");
 #undef PX
 #undef PY
     if (o.oom)
