@@ -13,6 +13,7 @@
 #include "lowp/context.h"
 #include "lowp/basic.h"
 #include "lowp/optim.h"
+#include "lowp/train.h"
 
 #ifdef __cplusplus
 extern "C" {
