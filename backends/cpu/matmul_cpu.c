@@ -1,0 +1,352 @@
+/* matmul_cpu.c — fast CPU SGEMM: OpenBLAS when available, else an own
+ * GotoBLAS-style kernel.
+ *
+ * Own kernel, per problem of the batch:
+ *   C = beta*C (beta == 0 writes zeros: C is not read)
+ *   for jc (NC columns of C)            B panel  op(B)[pc:pc+KC, jc:jc+NC] packed once,
+ *     for pc (KC steps of k)               in NR-wide strips, zero padded
+ *       parallel for ic (MC rows of C)  A block  op(A)[ic:ic+MC, pc:pc+KC] packed per
+ *         for jr, ir: MR x NR micro-tile   thread in MR-tall strips, zero padded
+ *           C[tile] += alpha * (sum over the KC slice, float, p ascending)
+ * Packing makes the micro-kernel read both operands contiguously whatever the
+ * transposes and leading dimensions are, and zero padding removes edge cases
+ * from the inner loop (only the final store is clipped). Threads split rows
+ * of C, never k, so each element is summed in the same order for any thread
+ * count. Tiny problems skip packing (it would cost more than the product). */
+#include <stdlib.h>
+#include <string.h>
+#include <limits.h>
+
+#include "matmul_cpu.h"
+#include "core/error.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#ifdef LOWP_HAVE_CBLAS
+#include <cblas.h>
+#endif
+
+/* Register tile. With AVX, 6 rows x 2 vectors of 8 = 12 accumulators in 16
+ * ymm registers; with SSE only, 4 x 8 keeps 8 xmm accumulators. */
+#ifndef LOWP_MM_MR
+#if defined(__AVX__)
+#define LOWP_MM_MR 6
+#define LOWP_MM_NR 16
+#else
+#define LOWP_MM_MR 4
+#define LOWP_MM_NR 8
+#endif
+#endif
+#define MR LOWP_MM_MR
+#define NR LOWP_MM_NR
+/* Cache blocks: an MC x KC block of A (120 KiB) stays in L2, a KC x NR strip
+ * of B (16 KiB at NR 16) in L1, the KC x NC panel of B in L3. */
+#define KC 256
+#define MC (MR * (120 / MR))
+#define NC (NR * (2048 / NR))
+/* Below this many multiply-adds per problem, the direct loop wins. */
+#define SMALL_WORK (48u * 48u * 48u)
+
+#if defined(__GNUC__) || defined(__clang__)
+#define LOWP_MM_VEC 1
+typedef float vec8 __attribute__((vector_size(32)));
+#endif
+
+int lowp_cpu_matmul_has_blas(void)
+{
+#ifdef LOWP_HAVE_CBLAS
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+/* ---- helpers shared by both engines ------------------------------------ */
+
+/* C = beta*C over the m x n window; beta == 0 writes zeros without reading. */
+static void scale_c(size_t m, size_t n, float beta, float *c, size_t ldc)
+{
+    if (beta == 1.0f)
+        return;
+    for (size_t i = 0; i < m; i++) {
+        float *row = c + i * ldc;
+        if (beta == 0.0f)
+            memset(row, 0, n * sizeof(float));
+        else
+            for (size_t j = 0; j < n; j++)
+                row[j] = beta * row[j];
+    }
+}
+
+/* ---- own kernel -------------------------------------------------------- */
+
+struct mm_problem {
+    size_t m, n, k;
+    const float *a, *b;
+    float *c;
+    size_t lda, ldb, ldc;
+    int ta, tb;
+    float alpha;
+};
+
+/* Direct product for tiny problems: C[i, j0:j0+64] += alpha * sum_p a_ip b_pj. */
+static void small_product(const struct mm_problem *p)
+{
+    float acc[64];
+    for (size_t i = 0; i < p->m; i++) {
+        for (size_t j0 = 0; j0 < p->n; j0 += 64) {
+            const size_t nj = p->n - j0 < 64 ? p->n - j0 : 64;
+            for (size_t j = 0; j < nj; j++)
+                acc[j] = 0.0f;
+            for (size_t q = 0; q < p->k; q++) {
+                const float av = p->ta ? p->a[q * p->lda + i] : p->a[i * p->lda + q];
+                if (p->tb)
+                    for (size_t j = 0; j < nj; j++)
+                        acc[j] += av * p->b[(j0 + j) * p->ldb + q];
+                else
+                    for (size_t j = 0; j < nj; j++)
+                        acc[j] += av * p->b[q * p->ldb + j0 + j];
+            }
+            float *crow = p->c + i * p->ldc + j0;
+            for (size_t j = 0; j < nj; j++)
+                crow[j] += p->alpha * acc[j];
+        }
+    }
+}
+
+/* Pack op(A)[i0:i0+mc, p0:p0+kc] as ceil(mc/MR) strips; strip s holds, for
+ * each q, the MR values op(A)[i0+s*MR+r, p0+q] (zero past mc). */
+static void pack_a(const struct mm_problem *p, size_t i0, size_t mc, size_t p0, size_t kc, float *dst)
+{
+    for (size_t s = 0; s < mc; s += MR) {
+        const size_t rows = mc - s < MR ? mc - s : MR;
+        for (size_t q = 0; q < kc; q++) {
+            for (size_t r = 0; r < rows; r++) {
+                const size_t i = i0 + s + r, kq = p0 + q;
+                dst[q * MR + r] = p->ta ? p->a[kq * p->lda + i] : p->a[i * p->lda + kq];
+            }
+            for (size_t r = rows; r < MR; r++)
+                dst[q * MR + r] = 0.0f;
+        }
+        dst += kc * MR;
+    }
+}
+
+/* Pack op(B)[p0:p0+kc, j0:j0+nc] as ceil(nc/NR) strips of kc x NR. */
+static void pack_b_strip(const struct mm_problem *p, size_t p0, size_t kc, size_t j0, size_t cols, float *dst)
+{
+    for (size_t q = 0; q < kc; q++) {
+        const size_t kq = p0 + q;
+        for (size_t c = 0; c < cols; c++)
+            dst[q * NR + c] = p->tb ? p->b[(j0 + c) * p->ldb + kq] : p->b[kq * p->ldb + j0 + c];
+        for (size_t c = cols; c < NR; c++)
+            dst[q * NR + c] = 0.0f;
+    }
+}
+
+/* out[MR][NR] = sum over q < kc of ap[q][r] * bp[q][c], q ascending. */
+static void micro_kernel(size_t kc, const float *restrict ap, const float *restrict bp, float *restrict out)
+{
+#ifdef LOWP_MM_VEC
+    enum { NV = NR / 8 };
+    vec8 acc[MR][NV];
+    for (int r = 0; r < MR; r++)
+        for (int v = 0; v < NV; v++)
+            acc[r][v] = (vec8){0};
+    for (size_t q = 0; q < kc; q++) {
+        vec8 bv[NV];
+        memcpy(bv, bp + q * NR, sizeof(bv));
+        for (int r = 0; r < MR; r++) {
+            const vec8 av = (vec8){0} + ap[q * MR + r];
+            for (int v = 0; v < NV; v++)
+                acc[r][v] += av * bv[v];
+        }
+    }
+    memcpy(out, acc, sizeof(acc));
+#else
+    float acc[MR][NR] = {{0}};
+    for (size_t q = 0; q < kc; q++)
+        for (int r = 0; r < MR; r++)
+            for (int c = 0; c < NR; c++)
+                acc[r][c] += ap[q * MR + r] * bp[q * NR + c];
+    memcpy(out, acc, sizeof(acc));
+#endif
+}
+
+/* One MC x KC block of A against the packed KC x nc panel of B. */
+static void block_product(const struct mm_problem *p, const float *bpanel, float *apack,
+                          size_t i0, size_t mc, size_t p0, size_t kc, size_t j0, size_t nc)
+{
+    float tile[MR * NR];
+    pack_a(p, i0, mc, p0, kc, apack);
+    for (size_t jr = 0; jr < nc; jr += NR) {
+        const size_t cols = nc - jr < NR ? nc - jr : NR;
+        const float *bs = bpanel + (jr / NR) * kc * NR;
+        for (size_t ir = 0; ir < mc; ir += MR) {
+            const size_t rows = mc - ir < MR ? mc - ir : MR;
+            micro_kernel(kc, apack + (ir / MR) * kc * MR, bs, tile);
+            for (size_t r = 0; r < rows; r++) {
+                float *crow = p->c + (i0 + ir + r) * p->ldc + j0 + jr;
+                for (size_t c = 0; c < cols; c++)
+                    crow[c] += p->alpha * tile[r * NR + c];
+            }
+        }
+    }
+}
+
+static void blocked_product(const struct mm_problem *p, float *bpanel, float *apacks)
+{
+    for (size_t j0 = 0; j0 < p->n; j0 += NC) {
+        const size_t nc = p->n - j0 < NC ? p->n - j0 : NC;
+        const size_t nstrips = (nc + NR - 1) / NR;
+        for (size_t p0 = 0; p0 < p->k; p0 += KC) {
+            const size_t kc = p->k - p0 < KC ? p->k - p0 : KC;
+            const long long ns = (long long)nstrips;
+#pragma omp parallel for schedule(static)
+            for (long long s = 0; s < ns; s++) {
+                const size_t jr = (size_t)s * NR;
+                pack_b_strip(p, p0, kc, j0 + jr, nc - jr < NR ? nc - jr : NR, bpanel + (size_t)s * kc * NR);
+            }
+            const long long nblocks = (long long)((p->m + MC - 1) / MC);
+#pragma omp parallel for schedule(dynamic, 1)
+            for (long long blk = 0; blk < nblocks; blk++) {
+                int tid = 0;
+#ifdef _OPENMP
+                tid = omp_get_thread_num();
+#endif
+                const size_t i0 = (size_t)blk * MC;
+                const size_t mc = p->m - i0 < MC ? p->m - i0 : MC;
+                block_product(p, bpanel, apacks + (size_t)tid * MC * KC, i0, mc, p0, kc, j0, nc);
+            }
+        }
+    }
+}
+
+static void problem_of(const struct lowp_matmul_desc *d, const float *a, const float *b, float *c,
+                       size_t bi, struct mm_problem *p)
+{
+    p->m = d->m;
+    p->n = d->n;
+    p->k = d->k;
+    p->a = a + d->offset_a + bi * d->stride_a;
+    p->b = b + d->offset_b + bi * d->stride_b;
+    p->c = c + d->offset_c + bi * d->stride_c;
+    p->lda = d->lda;
+    p->ldb = d->ldb;
+    p->ldc = d->ldc;
+    p->ta = d->trans_a == LOWP_MATMUL_TRANS_T;
+    p->tb = d->trans_b == LOWP_MATMUL_TRANS_T;
+    p->alpha = d->alpha;
+}
+
+static lowp_status own_matmul(const struct lowp_matmul_desc *d, const float *a, const float *b, float *c)
+{
+    const int need_ab = d->alpha != 0.0f && d->k > 0;
+    const double work = (double)d->m * (double)d->n * (double)d->k;
+    if (!need_ab || work <= (double)SMALL_WORK) {
+        /* Tiny or empty products: parallelize across the batch instead. */
+        const long long nb = (long long)d->batch;
+#pragma omp parallel for schedule(static) if (nb > 1 && work * (double)nb > 1e6)
+        for (long long bi = 0; bi < nb; bi++) {
+            struct mm_problem p;
+            problem_of(d, a, b, c, (size_t)bi, &p);
+            scale_c(p.m, p.n, d->beta, p.c, p.ldc);
+            if (need_ab)
+                small_product(&p);
+        }
+        return LOWP_OK;
+    }
+
+    int nthreads = 1;
+#ifdef _OPENMP
+    nthreads = omp_get_max_threads();
+#endif
+    /* 64-byte aligned packs; aligned_alloc wants a multiple of the alignment. */
+    const size_t bbytes = (size_t)KC * NC * sizeof(float);
+    const size_t abytes = (size_t)nthreads * MC * KC * sizeof(float);
+    float *bpanel = aligned_alloc(64, (bbytes + 63) / 64 * 64);
+    float *apacks = aligned_alloc(64, (abytes + 63) / 64 * 64);
+    if (bpanel == NULL || apacks == NULL) {
+        free(bpanel);
+        free(apacks);
+        return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "lowp_cpu_matmul: cannot allocate %zu bytes of packing buffers",
+                          bbytes + abytes);
+    }
+    for (size_t bi = 0; bi < d->batch; bi++) {
+        struct mm_problem p;
+        problem_of(d, a, b, c, bi, &p);
+        scale_c(p.m, p.n, d->beta, p.c, p.ldc);
+        blocked_product(&p, bpanel, apacks);
+    }
+    free(bpanel);
+    free(apacks);
+    return LOWP_OK;
+}
+
+/* ---- OpenBLAS ---------------------------------------------------------- */
+
+#ifdef LOWP_HAVE_CBLAS
+/* cblas takes int-sized arguments (blasint); larger problems go elsewhere. */
+static int fits_cblas(const struct lowp_matmul_desc *d)
+{
+    const size_t lim = (size_t)INT_MAX;
+    return d->m <= lim && d->n <= lim && d->k <= lim && d->lda <= lim && d->ldb <= lim && d->ldc <= lim;
+}
+
+static void blas_matmul(const struct lowp_matmul_desc *d, const float *a, const float *b, float *c)
+{
+    const enum CBLAS_TRANSPOSE ta = d->trans_a == LOWP_MATMUL_TRANS_T ? CblasTrans : CblasNoTrans;
+    const enum CBLAS_TRANSPOSE tb = d->trans_b == LOWP_MATMUL_TRANS_T ? CblasTrans : CblasNoTrans;
+    for (size_t bi = 0; bi < d->batch; bi++) {
+        float *cb = c + d->offset_c + bi * d->stride_c;
+        if (d->alpha == 0.0f || d->k == 0) {
+            /* Done here so that "A, B not read; beta == 0 ignores C" holds
+             * whatever the BLAS does with degenerate calls. */
+            scale_c(d->m, d->n, d->beta, cb, d->ldc);
+            continue;
+        }
+        cblas_sgemm(CblasRowMajor, ta, tb, (int)d->m, (int)d->n, (int)d->k, d->alpha,
+                    a + d->offset_a + bi * d->stride_a, (int)d->lda,
+                    b + d->offset_b + bi * d->stride_b, (int)d->ldb, d->beta, cb, (int)d->ldc);
+    }
+}
+#endif
+
+/* ---- entry point ------------------------------------------------------- */
+
+lowp_status lowp_cpu_matmul(const struct lowp_matmul_desc *d,
+                            const float *a, size_t a_elems,
+                            const float *b, size_t b_elems,
+                            float *c, size_t c_elems)
+{
+    LOWP_CHECK_NOT_NULL(d);
+    size_t ea, eb, ec;
+    LOWP_TRY(lowp_matmul_desc_check(d, a_elems, b_elems, c_elems));
+    LOWP_TRY(lowp_matmul_desc_extents(d, &ea, &eb, &ec));
+    LOWP_CHECK_ARG(ea == 0 || a != NULL, "lowp_cpu_matmul: A is NULL but the descriptor reads it");
+    LOWP_CHECK_ARG(eb == 0 || b != NULL, "lowp_cpu_matmul: B is NULL but the descriptor reads it");
+    LOWP_CHECK_ARG(ec == 0 || c != NULL, "lowp_cpu_matmul: C is NULL but the descriptor writes it");
+    if (d->engine == LOWP_MATMUL_ENGINE_CLBLAST)
+        return lowp_error(LOWP_ERR_UNSUPPORTED, "lowp_cpu_matmul: engine CLBLAST needs an OpenCL device");
+    if (ec == 0)
+        return LOWP_OK; /* m, n or batch is 0 */
+
+#ifdef LOWP_HAVE_CBLAS
+    if (d->engine == LOWP_MATMUL_ENGINE_BLAS || d->engine == LOWP_MATMUL_ENGINE_AUTO) {
+        if (fits_cblas(d)) {
+            blas_matmul(d, a, b, c);
+            return LOWP_OK;
+        }
+        if (d->engine == LOWP_MATMUL_ENGINE_BLAS)
+            return lowp_error(LOWP_ERR_UNSUPPORTED,
+                              "lowp_cpu_matmul: engine BLAS: a size or leading dimension exceeds INT_MAX");
+    }
+#else
+    if (d->engine == LOWP_MATMUL_ENGINE_BLAS)
+        return lowp_error(LOWP_ERR_UNSUPPORTED,
+                          "lowp_cpu_matmul: engine BLAS requested but this build has no CBLAS "
+                          "(define LOWP_HAVE_CBLAS and link OpenBLAS)");
+#endif
+    return own_matmul(d, a, b, c);
+}
