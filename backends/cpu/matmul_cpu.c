@@ -22,6 +22,10 @@
 
 #ifdef _OPENMP
 #include <omp.h>
+/* Pragmas through a macro so that builds without -fopenmp stay warning-free. */
+#define LOWP_OMP(x) _Pragma(#x)
+#else
+#define LOWP_OMP(x)
 #endif
 #ifdef LOWP_HAVE_CBLAS
 #include <cblas.h>
@@ -203,13 +207,13 @@ static void blocked_product(const struct mm_problem *p, float *bpanel, float *ap
         for (size_t p0 = 0; p0 < p->k; p0 += KC) {
             const size_t kc = p->k - p0 < KC ? p->k - p0 : KC;
             const long long ns = (long long)nstrips;
-#pragma omp parallel for schedule(static)
+LOWP_OMP(omp parallel for schedule(static))
             for (long long s = 0; s < ns; s++) {
                 const size_t jr = (size_t)s * NR;
                 pack_b_strip(p, p0, kc, j0 + jr, nc - jr < NR ? nc - jr : NR, bpanel + (size_t)s * kc * NR);
             }
             const long long nblocks = (long long)((p->m + MC - 1) / MC);
-#pragma omp parallel for schedule(dynamic, 1)
+LOWP_OMP(omp parallel for schedule(dynamic, 1))
             for (long long blk = 0; blk < nblocks; blk++) {
                 int tid = 0;
 #ifdef _OPENMP
@@ -247,7 +251,7 @@ static lowp_status own_matmul(const struct lowp_matmul_desc *d, const float *a, 
     if (!need_ab || work <= (double)SMALL_WORK) {
         /* Tiny or empty products: parallelize across the batch instead. */
         const long long nb = (long long)d->batch;
-#pragma omp parallel for schedule(static) if (nb > 1 && work * (double)nb > 1e6)
+LOWP_OMP(omp parallel for schedule(static) if (nb > 1 && work * (double)nb > 1e6))
         for (long long bi = 0; bi < nb; bi++) {
             struct mm_problem p;
             problem_of(d, a, b, c, (size_t)bi, &p);
