@@ -6,7 +6,7 @@
  * Build (no BLAS):
  *   gcc -std=c11 -O2 -Wall -Wextra -Wpedantic -ffp-contract=off -fopenmp -Iinclude -Isrc -Ibackends/cpu \
  *       tests/test_matmul_host.c src/matmul/matmul_desc.c backends/cpu/ref/matmul_ref.c \
- *       backends/cpu/matmul_cpu.c src/core/error.c -lm
+ *       backends/cpu/matmul_cpu.c src/matmul/matmul_params.c src/core/error.c -lm
  * With OpenBLAS: add -DLOWP_HAVE_CBLAS ... -lopenblas.
  *
  * Error bound: for C = alpha*op(A)op(B) + beta*C computed in float with any
@@ -28,6 +28,7 @@
 #include "core/philox.h"
 #include "ref/matmul_ref.h"
 #include "matmul_cpu.h"
+#include "matmul/matmul_params.h"
 
 static int g_passed, g_failed;
 static double g_worst; /* largest normalized error seen, units of u */
@@ -353,6 +354,63 @@ static void test_bad_args(void)
                   lowp_cpu_matmul_has_blas() ? LOWP_OK : LOWP_ERR_UNSUPPORTED);
 }
 
+/* OpenCL parameter table helpers (no device needed). */
+static void test_cl_params(void)
+{
+    struct lowp_matmul_cl_params p;
+    const char *row = NULL;
+    CHECK(strcmp(lowp_matmul_cl_vendor_key("Portable Computing Language", "AuthenticAMD"), "pocl") == 0, "pocl key");
+    CHECK(strcmp(lowp_matmul_cl_vendor_key("rusticl", "Mesa/X.org"), "rusticl") == 0, "rusticl key");
+    CHECK(strcmp(lowp_matmul_cl_vendor_key("NVIDIA CUDA", "NVIDIA Corporation"), "NVIDIA") == 0, "nvidia key");
+    CHECK(strcmp(lowp_matmul_cl_vendor_key("AMD Accelerated Parallel Processing", "Advanced Micro Devices, Inc."), "AMD") == 0, "amd key");
+    CHECK(strcmp(lowp_matmul_cl_vendor_key(NULL, NULL), "") == 0, "NULL key");
+    CHECK(lowp_matmul_cl_params_lookup("Portable Computing Language", "AuthenticAMD", "pthread-haswell-AMD EPYC", 1, &p, &row) == LOWP_OK &&
+              strcmp(row, "pocl") == 0, "pocl lookup -> %s", row ? row : "(null)");
+    CHECK(lowp_matmul_cl_params_lookup("Foo", "Unknown Inc", "x", 0, &p, &row) == LOWP_OK && strcmp(row, "generic-gpu") == 0 &&
+              p.mwg == 32, "unknown GPU -> %s", row ? row : "(null)");
+    CHECK(lowp_matmul_cl_params_lookup("Foo", "Unknown Inc", "x", 1, &p, &row) == LOWP_OK && strcmp(row, "generic-cpu") == 0,
+          "unknown CPU -> %s", row ? row : "(null)");
+    const size_t lim[2] = {1024, 1024};
+    for (size_t i = 0; i < lowp_matmul_cl_table_len; i++)
+        CHECK(lowp_matmul_cl_params_validate(&lowp_matmul_cl_table[i].p, 256, lim, 32768) == LOWP_OK,
+              "table row %zu (%s) invalid: %s", i, lowp_matmul_cl_table[i].vendor, lowp_last_error());
+    const size_t ncand = lowp_matmul_cl_params_candidates(NULL, 0);
+    struct lowp_matmul_cl_params *cand = malloc(ncand * sizeof(*cand));
+    CHECK(ncand > 100 && lowp_matmul_cl_params_candidates(cand, ncand) == ncand, "candidate grid: %zu", ncand);
+    size_t badc = 0;
+    for (size_t i = 0; i < ncand; i++)
+        badc += lowp_matmul_cl_params_validate(&cand[i], 0, NULL, 0) != LOWP_OK;
+    CHECK(badc == 0, "%zu malformed candidates", badc);
+    free(cand);
+    struct lowp_matmul_cl_params q = lowp_matmul_cl_table[0].p;
+    q.vw = 3;
+    expect_status("VW=3", lowp_matmul_cl_params_validate(&q, 0, NULL, 0), LOWP_ERR_INVALID_ARG);
+    q = lowp_matmul_cl_table[0].p;
+    q.wptm = 3;
+    expect_status("MWG % WPTM", lowp_matmul_cl_params_validate(&q, 0, NULL, 0), LOWP_ERR_INVALID_ARG);
+    q = lowp_matmul_cl_table[0].p; /* 256 items, 8.3 KiB */
+    expect_status("too many items", lowp_matmul_cl_params_validate(&q, 128, NULL, 0), LOWP_ERR_UNSUPPORTED);
+    expect_status("too much local", lowp_matmul_cl_params_validate(&q, 0, NULL, 4096), LOWP_ERR_UNSUPPORTED);
+    char buf[256];
+    q = (struct lowp_matmul_cl_params){64, 32, 16, 4, 2, 4, 1, 0, 0, 1};
+    CHECK(lowp_matmul_cl_params_defines(&q, buf, sizeof buf) == LOWP_OK &&
+              strcmp(buf, "-DMWG=64 -DNWG=32 -DKWG=16 -DWPTM=4 -DWPTN=2 -DVW=4 -DPADA=1 -DPADB=0 -DMM_FMA=0 -DRELAX_WGS=1") == 0,
+          "defines: %s", buf);
+    expect_status("defines too short", lowp_matmul_cl_params_defines(&q, buf, 10), LOWP_ERR_INVALID_ARG);
+    struct lowp_matmul_desc d;
+    lowp_matmul_desc_init(&d, 65, 33, 7);
+    d.batch = 3;
+    size_t g[3], l[3];
+    lowp_matmul_cl_tiled_range(&q, &d, g, l);
+    CHECK(l[0] == 16 && l[1] == 16 && l[2] == 1 && g[0] == 32 && g[1] == 32 && g[2] == 3,
+          "tiled range: global %zu %zu %zu local %zu %zu %zu", g[0], g[1], g[2], l[0], l[1], l[2]);
+    lowp_matmul_cl_simple_range(&d, g, l);
+    CHECK(g[0] == 40 && g[1] == 72 && g[2] == 3 && l[0] == 8, "simple range");
+    CHECK(lowp_matmul_cl_prefer_simple(&d) == 1, "65x33x7 should prefer the simple kernel");
+    lowp_matmul_desc_init(&d, 256, 256, 256);
+    CHECK(lowp_matmul_cl_prefer_simple(&d) == 0, "256^3 should use the tiled kernel");
+}
+
 /* The own kernel splits rows of C among threads, never k: same bits for 1 and N threads. */
 static void test_thread_invariance(void)
 {
@@ -390,6 +448,7 @@ int main(void)
     test_blas_conventions();
     test_bad_args();
     test_thread_invariance();
+    test_cl_params();
 
     uint64_t stream = 1;
     /* Square shapes x all transposes, alpha/beta variants, padded ld. */
