@@ -92,8 +92,8 @@
 void lowp_mm_load_vec(__global const float *src, ulong row, ulong col,
                              ulong rows, ulong cols, ulong ld, float v[VW])
 {
-    __global const float *p = src + row * ld + col;
     if (row < rows && col + VW <= cols) {
+        __global const float *p = src + row * ld + col;
 #if VW == 1
         v[0] = p[0];
 #elif VW == 2
@@ -108,8 +108,9 @@ void lowp_mm_load_vec(__global const float *src, ulong row, ulong col,
         v[4] = x.s4; v[5] = x.s5; v[6] = x.s6; v[7] = x.s7;
 #endif
     } else {
+        /* Edge vector: no address outside the matrix is formed or read. */
         for (int e = 0; e < VW; e++)
-            v[e] = (row < rows && col + (ulong)e < cols) ? p[e] : 0.0f;
+            v[e] = (row < rows && col + (ulong)e < cols) ? src[row * ld + col + (ulong)e] : 0.0f;
     }
 }
 

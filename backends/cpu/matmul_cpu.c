@@ -31,21 +31,23 @@
 #include <cblas.h>
 #endif
 
-/* Register tile. With AVX, 6 rows x 2 vectors of 8 = 12 accumulators in 16
- * ymm registers; with SSE only, 4 x 8 keeps 8 xmm accumulators. */
-#ifndef LOWP_MM_MR
+/* Register tile: 6 rows x 2 vectors = 12 accumulators, which with the two B
+ * vectors and one broadcast fit the 16 vector registers of x86-64. Vectors
+ * are 8 floats with AVX, 4 without (GCC lowers wider-than-hardware vectors
+ * through memory). Other MR/NR values use the plain C micro-kernel. */
 #if defined(__AVX__)
-#define LOWP_MM_MR 6
-#define LOWP_MM_NR 16
+#define LOWP_MM_VL 8
 #else
-#define LOWP_MM_MR 4
-#define LOWP_MM_NR 8
+#define LOWP_MM_VL 4
 #endif
+#ifndef LOWP_MM_MR
+#define LOWP_MM_MR 6
+#define LOWP_MM_NR (2 * LOWP_MM_VL)
 #endif
 #define MR LOWP_MM_MR
 #define NR LOWP_MM_NR
 /* Cache blocks: an MC x KC block of A (120 KiB) stays in L2, a KC x NR strip
- * of B (16 KiB at NR 16) in L1, the KC x NC panel of B in L3. */
+ * of B (8-16 KiB) in L1, the KC x NC panel of B in L3. */
 #define KC 256
 #define MC (MR * (120 / MR))
 #define NC (NR * (2048 / NR))
@@ -54,7 +56,12 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define LOWP_MM_VEC 1
-typedef float vec8 __attribute__((vector_size(32)));
+typedef float vecf __attribute__((vector_size(LOWP_MM_VL * 4)));
+#if LOWP_MM_VL == 8
+#define BCAST(x) ((vecf){(x), (x), (x), (x), (x), (x), (x), (x)})
+#else
+#define BCAST(x) ((vecf){(x), (x), (x), (x)})
+#endif
 #endif
 
 int lowp_cpu_matmul_has_blas(void)
@@ -149,34 +156,41 @@ static void pack_b_strip(const struct mm_problem *p, size_t p0, size_t kc, size_
     }
 }
 
-/* out[MR][NR] = sum over q < kc of ap[q][r] * bp[q][c], q ascending. */
+/* out[MR][NR] = sum over q < kc of ap[q][r] * bp[q][c], q ascending.
+ * The two common tiles are unrolled by hand with named accumulators: at -O2
+ * compilers do not unroll the row loop and would keep an accumulator array
+ * in memory. */
+#if defined(LOWP_MM_VEC) && MR == 6 && NR == 2 * LOWP_MM_VL
 static void micro_kernel(size_t kc, const float *restrict ap, const float *restrict bp, float *restrict out)
 {
-#ifdef LOWP_MM_VEC
-    enum { NV = NR / 8 };
-    vec8 acc[MR][NV];
-    for (int r = 0; r < MR; r++)
-        for (int v = 0; v < NV; v++)
-            acc[r][v] = (vec8){0};
+    vecf c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0}, c20 = {0}, c21 = {0};
+    vecf c30 = {0}, c31 = {0}, c40 = {0}, c41 = {0}, c50 = {0}, c51 = {0};
     for (size_t q = 0; q < kc; q++) {
-        vec8 bv[NV];
-        memcpy(bv, bp + q * NR, sizeof(bv));
-        for (int r = 0; r < MR; r++) {
-            const vec8 av = (vec8){0} + ap[q * MR + r];
-            for (int v = 0; v < NV; v++)
-                acc[r][v] += av * bv[v];
-        }
+        vecf b0, b1, av;
+        memcpy(&b0, bp + q * NR, sizeof(b0));
+        memcpy(&b1, bp + q * NR + LOWP_MM_VL, sizeof(b1));
+        const float *a = ap + q * MR;
+        av = BCAST(a[0]); c00 += av * b0; c01 += av * b1;
+        av = BCAST(a[1]); c10 += av * b0; c11 += av * b1;
+        av = BCAST(a[2]); c20 += av * b0; c21 += av * b1;
+        av = BCAST(a[3]); c30 += av * b0; c31 += av * b1;
+        av = BCAST(a[4]); c40 += av * b0; c41 += av * b1;
+        av = BCAST(a[5]); c50 += av * b0; c51 += av * b1;
     }
-    memcpy(out, acc, sizeof(acc));
+    const vecf all[12] = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51};
+    memcpy(out, all, sizeof(all));
+}
 #else
+static void micro_kernel(size_t kc, const float *restrict ap, const float *restrict bp, float *restrict out)
+{
     float acc[MR][NR] = {{0}};
     for (size_t q = 0; q < kc; q++)
         for (int r = 0; r < MR; r++)
             for (int c = 0; c < NR; c++)
                 acc[r][c] += ap[q * MR + r] * bp[q * NR + c];
     memcpy(out, acc, sizeof(acc));
-#endif
 }
+#endif
 
 /* One MC x KC block of A against the packed KC x nc panel of B. */
 static void block_product(const struct mm_problem *p, const float *bpanel, float *apack,
