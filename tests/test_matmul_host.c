@@ -388,7 +388,7 @@ static void test_cl_params(void)
     q = lowp_matmul_cl_table[0].p;
     q.wptm = 3;
     expect_status("MWG % WPTM", lowp_matmul_cl_params_validate(&q, 0, NULL, 0), LOWP_ERR_INVALID_ARG);
-    q = lowp_matmul_cl_table[0].p; /* 256 items, 8.3 KiB */
+    q = (struct lowp_matmul_cl_params){64, 64, 16, 4, 4, 4, 1, 1, 0, 0}; /* 256 items, 8.3 KiB */
     expect_status("too many items", lowp_matmul_cl_params_validate(&q, 128, NULL, 0), LOWP_ERR_UNSUPPORTED);
     expect_status("too much local", lowp_matmul_cl_params_validate(&q, 0, NULL, 4096), LOWP_ERR_UNSUPPORTED);
     char buf[256];
