@@ -213,8 +213,15 @@ static void block_product(const struct mm_problem *p, const float *bpanel, float
     }
 }
 
-static void blocked_product(const struct mm_problem *p, float *bpanel, float *apacks)
+static void blocked_product(const struct mm_problem *p, float *bpanel, float *apacks, int nthreads)
 {
+    /* Smaller row blocks when m is small, so every thread gets about two
+     * blocks. Row blocking never changes the summation order (only KC does),
+     * so results stay independent of this choice and of the thread count. */
+    size_t mc_step = (p->m + 2 * (size_t)nthreads - 1) / (2 * (size_t)nthreads);
+    mc_step = (mc_step + MR - 1) / MR * MR;
+    if (mc_step > MC)
+        mc_step = MC;
     for (size_t j0 = 0; j0 < p->n; j0 += NC) {
         const size_t nc = p->n - j0 < NC ? p->n - j0 : NC;
         const size_t nstrips = (nc + NR - 1) / NR;
@@ -226,15 +233,15 @@ LOWP_OMP(omp parallel for schedule(static))
                 const size_t jr = (size_t)s * NR;
                 pack_b_strip(p, p0, kc, j0 + jr, nc - jr < NR ? nc - jr : NR, bpanel + (size_t)s * kc * NR);
             }
-            const long long nblocks = (long long)((p->m + MC - 1) / MC);
+            const long long nblocks = (long long)((p->m + mc_step - 1) / mc_step);
 LOWP_OMP(omp parallel for schedule(dynamic, 1))
             for (long long blk = 0; blk < nblocks; blk++) {
                 int tid = 0;
 #ifdef _OPENMP
                 tid = omp_get_thread_num();
 #endif
-                const size_t i0 = (size_t)blk * MC;
-                const size_t mc = p->m - i0 < MC ? p->m - i0 : MC;
+                const size_t i0 = (size_t)blk * mc_step;
+                const size_t mc = p->m - i0 < mc_step ? p->m - i0 : mc_step;
                 block_product(p, bpanel, apacks + (size_t)tid * MC * KC, i0, mc, p0, kc, j0, nc);
             }
         }
@@ -295,7 +302,7 @@ LOWP_OMP(omp parallel for schedule(static) if (nb > 1 && work * (double)nb > 1e6
         struct mm_problem p;
         problem_of(d, a, b, c, bi, &p);
         scale_c(p.m, p.n, d->beta, p.c, p.ldc);
-        blocked_product(&p, bpanel, apacks);
+        blocked_product(&p, bpanel, apacks, nthreads);
     }
     free(bpanel);
     free(apacks);
