@@ -411,6 +411,40 @@ static void test_cl_params(void)
     CHECK(lowp_matmul_cl_prefer_simple(&d) == 0, "256^3 should use the tiled kernel");
 }
 
+/* With k <= KC (256) and beta == 0 the own kernel sums each element exactly
+ * like lowp_ref_matmul_f32seq (products in ascending k, separate multiply
+ * and add, then alpha*acc added to +0), so the bits must match. This pins
+ * down the summation order of every micro-kernel variant (AVX, 4-wide
+ * vectors, plain C with -DLOWP_MM_PORTABLE) and of the tiny-problem path. */
+static void test_own_order(void)
+{
+    const struct tcase cases[] = {
+        {'N', 'N', 100, 70, 256, 1.5f, 0.0f, 1, 1, 0, 0},
+        {'T', 'T', 257, 33, 200, -1.0f, 0.0f, 0, 2, 3, 0},
+        {'N', 'T', 13, 300, 129, 1.0f, 0.0f, 2, 1, 1, 0},
+        {'T', 'N', 7, 9, 11, 0.5f, 0.0f, 0, 3, 0, 1},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct lowp_matmul_desc d;
+        make_desc(&cases[i], &d);
+        d.engine = LOWP_MATMUL_ENGINE_OWN;
+        size_t ea, eb, ec;
+        lowp_matmul_desc_extents(&d, &ea, &eb, &ec);
+        float *a = alloc_f(ea), *b = alloc_f(eb), *c1 = alloc_f(ec), *c2 = alloc_f(ec);
+        fill_uniform(a, ea, 700 + i);
+        fill_uniform(b, eb, 800 + i);
+        fill_uniform(c1, ec, 900 + i);
+        memcpy(c2, c1, ec * sizeof(float));
+        CHECK(lowp_cpu_matmul(&d, a, ea, b, eb, c1, ec) == LOWP_OK, "own order: %s", lowp_last_error());
+        CHECK(lowp_ref_matmul_f32seq(&d, a, ea, b, eb, c2, ec) == LOWP_OK, "own order f32seq: %s", lowp_last_error());
+        size_t diff = 0;
+        for (size_t x = 0; x < ec; x++)
+            diff += memcmp(&c1[x], &c2[x], sizeof(float)) != 0;
+        CHECK(diff == 0, "own kernel differs from f32seq in %zu elements (case %zu, k=%zu <= KC)", diff, i, d.k);
+        free(a); free(b); free(c1); free(c2);
+    }
+}
+
 /* The own kernel splits rows of C among threads, never k: same bits for 1 and N threads. */
 static void test_thread_invariance(void)
 {
@@ -448,6 +482,7 @@ int main(void)
     test_blas_conventions();
     test_bad_args();
     test_thread_invariance();
+    test_own_order();
     test_cl_params();
 
     uint64_t stream = 1;

@@ -31,36 +31,31 @@
 #include <cblas.h>
 #endif
 
-/* Register tile: 6 rows x 2 vectors = 12 accumulators, which with the two B
- * vectors and one broadcast fit the 16 vector registers of x86-64. Vectors
- * are 8 floats with AVX, 4 without (GCC lowers wider-than-hardware vectors
- * through memory). Other MR/NR values use the plain C micro-kernel. */
-#if defined(__AVX__)
-#define LOWP_MM_VL 8
-#else
-#define LOWP_MM_VL 4
-#endif
-#ifndef LOWP_MM_MR
-#define LOWP_MM_MR 6
-#define LOWP_MM_NR (2 * LOWP_MM_VL)
-#endif
-#define MR LOWP_MM_MR
-#define NR LOWP_MM_NR
+/* Register tile: MR = 6 rows x 2 vectors = 12 accumulators, which with the
+ * two B vectors and one broadcast fit the 16 vector registers of x86-64.
+ * The vector width is chosen at run time on x86 (8 floats when the CPU has
+ * AVX, via a target("avx") micro-kernel, so baseline builds still use AVX),
+ * 4 floats otherwise (GCC/Clang vector extensions: SSE, NEON, ...), and a
+ * plain C loop for other compilers or with -DLOWP_MM_PORTABLE (-DLOWP_MM_NO_AVX
+ * disables the AVX variant, for tests). Every variant
+ * sums each element's products in the same order with separate multiply and
+ * add, so all give the same bits. NR is therefore a run-time value. */
+#define MR 6
+#define NR_MAX 16
 /* Cache blocks: an MC x KC block of A (120 KiB) stays in L2, a KC x NR strip
  * of B (8-16 KiB) in L1, the KC x NC panel of B in L3. */
 #define KC 256
-#define MC (MR * (120 / MR))
-#define NC (NR * (2048 / NR))
+#define MC 120
+#define NC 2048 /* multiple of every NR */
 /* Below this many multiply-adds per problem, the direct loop wins. */
 #define SMALL_WORK (48u * 48u * 48u)
 
-#if defined(__GNUC__) || defined(__clang__)
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(LOWP_MM_PORTABLE)
 #define LOWP_MM_VEC 1
-typedef float vecf __attribute__((vector_size(LOWP_MM_VL * 4)));
-#if LOWP_MM_VL == 8
-#define BCAST(x) ((vecf){(x), (x), (x), (x), (x), (x), (x), (x)})
-#else
-#define BCAST(x) ((vecf){(x), (x), (x), (x)})
+typedef float vec4 __attribute__((vector_size(16)));
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(LOWP_MM_NO_AVX)
+#define LOWP_MM_AVX_DISPATCH 1
+typedef float vec8 __attribute__((vector_size(32)));
 #endif
 #endif
 
@@ -99,6 +94,8 @@ struct mm_problem {
     size_t lda, ldb, ldc;
     int ta, tb;
     float alpha;
+    size_t nr;  /* micro-tile width (8 or 16), set by choose_micro_kernel */
+    void (*micro)(size_t kc, const float *ap, const float *bp, float *out);
 };
 
 /* Direct product for tiny problems: C[i, j0:j0+64] += alpha * sum_p a_ip b_pj. */
@@ -144,70 +141,98 @@ static void pack_a(const struct mm_problem *p, size_t i0, size_t mc, size_t p0, 
     }
 }
 
-/* Pack op(B)[p0:p0+kc, j0:j0+nc] as ceil(nc/NR) strips of kc x NR. */
+/* Pack op(B)[p0:p0+kc, j0:j0+nc] as ceil(nc/nr) strips of kc x nr. */
 static void pack_b_strip(const struct mm_problem *p, size_t p0, size_t kc, size_t j0, size_t cols, float *dst)
 {
     for (size_t q = 0; q < kc; q++) {
         const size_t kq = p0 + q;
         for (size_t c = 0; c < cols; c++)
-            dst[q * NR + c] = p->tb ? p->b[(j0 + c) * p->ldb + kq] : p->b[kq * p->ldb + j0 + c];
-        for (size_t c = cols; c < NR; c++)
-            dst[q * NR + c] = 0.0f;
+            dst[q * p->nr + c] = p->tb ? p->b[(j0 + c) * p->ldb + kq] : p->b[kq * p->ldb + j0 + c];
+        for (size_t c = cols; c < p->nr; c++)
+            dst[q * p->nr + c] = 0.0f;
     }
 }
 
-/* out[MR][NR] = sum over q < kc of ap[q][r] * bp[q][c], q ascending.
- * The two common tiles are unrolled by hand with named accumulators: at -O2
- * compilers do not unroll the row loop and would keep an accumulator array
- * in memory. */
-#if defined(LOWP_MM_VEC) && MR == 6 && NR == 2 * LOWP_MM_VL
-static void micro_kernel(size_t kc, const float *restrict ap, const float *restrict bp, float *restrict out)
+/* Micro-kernels: out[MR][nr] = sum over q < kc of ap[q][r] * bp[q][c],
+ * q ascending, separate multiply and add. Unrolled by hand with named
+ * accumulators: at -O2 compilers would keep an accumulator array in memory. */
+#define MICRO_BODY(VT, VL, BC)                                                     \
+    VT c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0}, c20 = {0}, c21 = {0};           \
+    VT c30 = {0}, c31 = {0}, c40 = {0}, c41 = {0}, c50 = {0}, c51 = {0};           \
+    for (size_t q = 0; q < kc; q++) {                                              \
+        VT b0, b1, av;                                                             \
+        memcpy(&b0, bp + q * 2 * (VL), sizeof(b0));                                \
+        memcpy(&b1, bp + q * 2 * (VL) + (VL), sizeof(b1));                         \
+        const float *a = ap + q * MR;                                              \
+        av = BC(a[0]); c00 += av * b0; c01 += av * b1;                             \
+        av = BC(a[1]); c10 += av * b0; c11 += av * b1;                             \
+        av = BC(a[2]); c20 += av * b0; c21 += av * b1;                             \
+        av = BC(a[3]); c30 += av * b0; c31 += av * b1;                             \
+        av = BC(a[4]); c40 += av * b0; c41 += av * b1;                             \
+        av = BC(a[5]); c50 += av * b0; c51 += av * b1;                             \
+    }                                                                              \
+    const VT all[12] = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51}; \
+    memcpy(out, all, sizeof(all))
+
+#ifdef LOWP_MM_VEC
+#define BCAST4(x) ((vec4){(x), (x), (x), (x)})
+static void micro_6x8_vec(size_t kc, const float *restrict ap, const float *restrict bp, float *restrict out)
 {
-    vecf c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0}, c20 = {0}, c21 = {0};
-    vecf c30 = {0}, c31 = {0}, c40 = {0}, c41 = {0}, c50 = {0}, c51 = {0};
-    for (size_t q = 0; q < kc; q++) {
-        vecf b0, b1, av;
-        memcpy(&b0, bp + q * NR, sizeof(b0));
-        memcpy(&b1, bp + q * NR + LOWP_MM_VL, sizeof(b1));
-        const float *a = ap + q * MR;
-        av = BCAST(a[0]); c00 += av * b0; c01 += av * b1;
-        av = BCAST(a[1]); c10 += av * b0; c11 += av * b1;
-        av = BCAST(a[2]); c20 += av * b0; c21 += av * b1;
-        av = BCAST(a[3]); c30 += av * b0; c31 += av * b1;
-        av = BCAST(a[4]); c40 += av * b0; c41 += av * b1;
-        av = BCAST(a[5]); c50 += av * b0; c51 += av * b1;
-    }
-    const vecf all[12] = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51};
-    memcpy(out, all, sizeof(all));
-}
-#else
-static void micro_kernel(size_t kc, const float *restrict ap, const float *restrict bp, float *restrict out)
-{
-    float acc[MR][NR] = {{0}};
-    for (size_t q = 0; q < kc; q++)
-        for (int r = 0; r < MR; r++)
-            for (int c = 0; c < NR; c++)
-                acc[r][c] += ap[q * MR + r] * bp[q * NR + c];
-    memcpy(out, acc, sizeof(acc));
+    MICRO_BODY(vec4, 4, BCAST4);
 }
 #endif
+
+#ifdef LOWP_MM_AVX_DISPATCH
+#define BCAST8(x) ((vec8){(x), (x), (x), (x), (x), (x), (x), (x)})
+__attribute__((target("avx")))
+static void micro_6x16_avx(size_t kc, const float *restrict ap, const float *restrict bp, float *restrict out)
+{
+    MICRO_BODY(vec8, 8, BCAST8);
+}
+#endif
+
+static void micro_6x8_plain(size_t kc, const float *restrict ap, const float *restrict bp, float *restrict out)
+{
+    float acc[MR][8] = {{0}};
+    for (size_t q = 0; q < kc; q++)
+        for (int r = 0; r < MR; r++)
+            for (int c = 0; c < 8; c++)
+                acc[r][c] += ap[q * MR + r] * bp[q * 8 + c];
+    memcpy(out, acc, sizeof(acc));
+}
+
+static void choose_micro_kernel(struct mm_problem *p)
+{
+    p->nr = 8;
+    p->micro = micro_6x8_plain;
+#ifdef LOWP_MM_VEC
+    p->micro = micro_6x8_vec;
+#endif
+#ifdef LOWP_MM_AVX_DISPATCH
+    if (__builtin_cpu_supports("avx")) {
+        p->nr = 16;
+        p->micro = micro_6x16_avx;
+    }
+#endif
+}
 
 /* One MC x KC block of A against the packed KC x nc panel of B. */
 static void block_product(const struct mm_problem *p, const float *bpanel, float *apack,
                           size_t i0, size_t mc, size_t p0, size_t kc, size_t j0, size_t nc)
 {
-    float tile[MR * NR];
+    float tile[MR * NR_MAX];
+    const size_t nr = p->nr;
     pack_a(p, i0, mc, p0, kc, apack);
-    for (size_t jr = 0; jr < nc; jr += NR) {
-        const size_t cols = nc - jr < NR ? nc - jr : NR;
-        const float *bs = bpanel + (jr / NR) * kc * NR;
+    for (size_t jr = 0; jr < nc; jr += nr) {
+        const size_t cols = nc - jr < nr ? nc - jr : nr;
+        const float *bs = bpanel + (jr / nr) * kc * nr;
         for (size_t ir = 0; ir < mc; ir += MR) {
             const size_t rows = mc - ir < MR ? mc - ir : MR;
-            micro_kernel(kc, apack + (ir / MR) * kc * MR, bs, tile);
+            p->micro(kc, apack + (ir / MR) * kc * MR, bs, tile);
             for (size_t r = 0; r < rows; r++) {
                 float *crow = p->c + (i0 + ir + r) * p->ldc + j0 + jr;
                 for (size_t c = 0; c < cols; c++)
-                    crow[c] += p->alpha * tile[r * NR + c];
+                    crow[c] += p->alpha * tile[r * nr + c];
             }
         }
     }
@@ -224,14 +249,14 @@ static void blocked_product(const struct mm_problem *p, float *bpanel, float *ap
         mc_step = MC;
     for (size_t j0 = 0; j0 < p->n; j0 += NC) {
         const size_t nc = p->n - j0 < NC ? p->n - j0 : NC;
-        const size_t nstrips = (nc + NR - 1) / NR;
+        const size_t nstrips = (nc + p->nr - 1) / p->nr;
         for (size_t p0 = 0; p0 < p->k; p0 += KC) {
             const size_t kc = p->k - p0 < KC ? p->k - p0 : KC;
             const long long ns = (long long)nstrips;
 LOWP_OMP(omp parallel for schedule(static))
             for (long long s = 0; s < ns; s++) {
-                const size_t jr = (size_t)s * NR;
-                pack_b_strip(p, p0, kc, j0 + jr, nc - jr < NR ? nc - jr : NR, bpanel + (size_t)s * kc * NR);
+                const size_t jr = (size_t)s * p->nr;
+                pack_b_strip(p, p0, kc, j0 + jr, nc - jr < p->nr ? nc - jr : p->nr, bpanel + (size_t)s * kc * p->nr);
             }
             const long long nblocks = (long long)((p->m + mc_step - 1) / mc_step);
 LOWP_OMP(omp parallel for schedule(dynamic, 1))
@@ -263,6 +288,7 @@ static void problem_of(const struct lowp_matmul_desc *d, const float *a, const f
     p->ta = d->trans_a == LOWP_MATMUL_TRANS_T;
     p->tb = d->trans_b == LOWP_MATMUL_TRANS_T;
     p->alpha = d->alpha;
+    choose_micro_kernel(p);
 }
 
 static lowp_status own_matmul(const struct lowp_matmul_desc *d, const float *a, const float *b, float *c)
