@@ -9,10 +9,12 @@
  *                       tiny problems and as the oracle of the tiled kernel.
  *
  * Numerics: both kernels sum op(A)(i,p)*op(B)(p,j) for p = 0..k-1 in order
- * into one float, then r = alpha*acc; if beta != 0: r = r + beta*C. No
+ * into one float, then r = alpha*acc; if beta != 0: r = r + beta*C (with no
+ * product, alpha == 0 or k == 0: r = beta*C, +0 when beta == 0). No
  * contraction (FP_CONTRACT OFF, MM_FMA 0), so the result is bit-identical for
  * every tuning parameter set, every work-group size, every conforming device,
- * and to lowp_ref_matmul_f32seq on the host. Zero padding adds exact +0
+ * to lowp_ref_matmul_f32seq and to the own CPU kernel (lowp_cpu_matmul,
+ * engine OWN) on the host. Zero padding adds exact +0
  * products, which never change a float sum that starts at +0.
  * beta == 0: C is not read. alpha == 0: A and B are not read.
  *
@@ -193,10 +195,15 @@ __kernel void lowp_matmul_tiled(const ulong m, const ulong n, const ulong k,
             const ulong j = j0 + (ulong)(tx + wn * NDIM);
             if (j >= n)
                 continue;
-            float r = alpha * acc[wm][wn];
-            if (beta != 0.0f) { /* beta == 0: C is not read */
-                const float bc = beta * c[i * ldc + j];
-                r = r + bc;
+            float r;
+            if (ntiles == 0) { /* no product: C = beta*C, +0 when beta == 0 */
+                r = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
+            } else {
+                r = alpha * acc[wm][wn];
+                if (beta != 0.0f) { /* beta == 0: C is not read */
+                    const float bc = beta * c[i * ldc + j];
+                    r = r + bc;
+                }
             }
             c[i * ldc + j] = r;
         }
@@ -223,10 +230,15 @@ __kernel void lowp_matmul_simple(const ulong m, const ulong n, const ulong k,
         const float y = trans_b ? b[j * ldb + p] : b[p * ldb + j];
         MM_ACC(acc, x, y);
     }
-    float r = alpha * acc;
-    if (beta != 0.0f) {
-        const float bc = beta * c[i * ldc + j];
-        r = r + bc;
+    float r;
+    if (kk == 0) {
+        r = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
+    } else {
+        r = alpha * acc;
+        if (beta != 0.0f) {
+            const float bc = beta * c[i * ldc + j];
+            r = r + bc;
+        }
     }
     c[i * ldc + j] = r;
 }

@@ -1,21 +1,34 @@
 /* matmul_cpu.c — fast CPU SGEMM: OpenBLAS when available, else an own
  * GotoBLAS-style kernel.
  *
- * Own kernel, per problem of the batch:
- *   C = beta*C (beta == 0 writes zeros: C is not read)
+ * Own kernel, per problem of the batch (acc = C itself when beta == 0, else
+ * an m x n workspace; both start at +0):
  *   for jc (NC columns of C)            B panel  op(B)[pc:pc+KC, jc:jc+NC] packed once,
  *     for pc (KC steps of k)               in NR-wide strips, zero padded
  *       parallel for ic (MC rows of C)  A block  op(A)[ic:ic+MC, pc:pc+KC] packed per
  *         for jr, ir: MR x NR micro-tile   thread in MR-tall strips, zero padded
- *           C[tile] += alpha * (sum over the KC slice, float, p ascending)
+ *           acc[tile] continues its float sum over the KC slice, p ascending
+ *   C = alpha*acc, then C = C + beta*C_old when beta != 0
+ * Partial sums are carried in the accumulator tile from one KC slice to the
+ * next (loaded into the registers, not added afterwards), so every element
+ * is summed exactly like lowp_ref_matmul_f32seq and the OpenCL kernels:
+ * the own CPU result is bit-identical to the device results.
  * Packing makes the micro-kernel read both operands contiguously whatever the
  * transposes and leading dimensions are, and zero padding removes edge cases
- * from the inner loop (only the final store is clipped). Threads split rows
- * of C, never k, so each element is summed in the same order for any thread
- * count. Tiny problems skip packing (it would cost more than the product). */
+ * from the inner loop (only the tile gather/scatter is clipped). Threads split
+ * rows of C, never k. Tiny problems skip packing (it would cost more than the
+ * product). Contraction is switched off below for GCC and Clang. */
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+
+/* Bit-equality with f32seq needs separate multiply and add even when the
+ * build enables FMA and contraction (-march=native, -std=gnu11). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
 
 #include "matmul_cpu.h"
 #include "core/error.h"
@@ -94,11 +107,26 @@ struct mm_problem {
     size_t lda, ldb, ldc;
     int ta, tb;
     float alpha;
-    size_t nr;  /* micro-tile width (8 or 16), set by choose_micro_kernel */
+    float beta;
+    float *acc;    /* running float sums: C itself (beta == 0) or a workspace */
+    size_t ldacc;
+    size_t nr;     /* micro-tile width (8 or 16), set by choose_micro_kernel */
     void (*micro)(size_t kc, const float *ap, const float *bp, float *out);
 };
 
-/* Direct product for tiny problems: C[i, j0:j0+64] += alpha * sum_p a_ip b_pj. */
+/* The f32seq output formula: r = alpha*acc; r = r + beta*c when beta != 0
+ * (c is not read when beta == 0). */
+static inline float finish(float alpha, float beta, float acc, float c)
+{
+    float r = alpha * acc;
+    if (beta != 0.0f) {
+        const float bc = beta * c;
+        r = r + bc;
+    }
+    return r;
+}
+
+/* Direct product for tiny problems: C[i, j] = finish(sum_p a_ip b_pj). */
 static void small_product(const struct mm_problem *p)
 {
     float acc[64];
@@ -118,7 +146,7 @@ static void small_product(const struct mm_problem *p)
             }
             float *crow = p->c + i * p->ldc + j0;
             for (size_t j = 0; j < nj; j++)
-                crow[j] += p->alpha * acc[j];
+                crow[j] = finish(p->alpha, p->beta, acc[j], crow[j]);
         }
     }
 }
@@ -153,12 +181,17 @@ static void pack_b_strip(const struct mm_problem *p, size_t p0, size_t kc, size_
     }
 }
 
-/* Micro-kernels: out[MR][nr] = sum over q < kc of ap[q][r] * bp[q][c],
- * q ascending, separate multiply and add. Unrolled by hand with named
+/* Micro-kernels: io[MR][nr] holds running sums on entry; each continues with
+ * + ap[q][r] * bp[q][c] for q < kc ascending, separate multiply and add. Unrolled by hand with named
  * accumulators: at -O2 compilers would keep an accumulator array in memory. */
 #define MICRO_BODY(VT, VL, BC)                                                     \
-    VT c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0}, c20 = {0}, c21 = {0};           \
-    VT c30 = {0}, c31 = {0}, c40 = {0}, c41 = {0}, c50 = {0}, c51 = {0};           \
+    VT c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;                 \
+    memcpy(&c00, out + 0 * (VL), sizeof(VT)); memcpy(&c01, out + 1 * (VL), sizeof(VT)); \
+    memcpy(&c10, out + 2 * (VL), sizeof(VT)); memcpy(&c11, out + 3 * (VL), sizeof(VT)); \
+    memcpy(&c20, out + 4 * (VL), sizeof(VT)); memcpy(&c21, out + 5 * (VL), sizeof(VT)); \
+    memcpy(&c30, out + 6 * (VL), sizeof(VT)); memcpy(&c31, out + 7 * (VL), sizeof(VT)); \
+    memcpy(&c40, out + 8 * (VL), sizeof(VT)); memcpy(&c41, out + 9 * (VL), sizeof(VT)); \
+    memcpy(&c50, out + 10 * (VL), sizeof(VT)); memcpy(&c51, out + 11 * (VL), sizeof(VT)); \
     for (size_t q = 0; q < kc; q++) {                                              \
         VT b0, b1, av;                                                             \
         memcpy(&b0, bp + q * 2 * (VL), sizeof(b0));                                \
@@ -193,7 +226,8 @@ static void micro_6x16_avx(size_t kc, const float *restrict ap, const float *res
 
 static void micro_6x8_plain(size_t kc, const float *restrict ap, const float *restrict bp, float *restrict out)
 {
-    float acc[MR][8] = {{0}};
+    float acc[MR][8];
+    memcpy(acc, out, sizeof(acc));
     for (size_t q = 0; q < kc; q++)
         for (int r = 0; r < MR; r++)
             for (int c = 0; c < 8; c++)
@@ -228,12 +262,14 @@ static void block_product(const struct mm_problem *p, const float *bpanel, float
         const float *bs = bpanel + (jr / nr) * kc * nr;
         for (size_t ir = 0; ir < mc; ir += MR) {
             const size_t rows = mc - ir < MR ? mc - ir : MR;
+            float *accp = p->acc + (i0 + ir) * p->ldacc + j0 + jr;
+            /* Gather the running sums (padding lanes start at 0 and are dropped). */
+            for (size_t r = 0; r < MR; r++)
+                for (size_t c = 0; c < nr; c++)
+                    tile[r * nr + c] = (r < rows && c < cols) ? accp[r * p->ldacc + c] : 0.0f;
             p->micro(kc, apack + (ir / MR) * kc * MR, bs, tile);
-            for (size_t r = 0; r < rows; r++) {
-                float *crow = p->c + (i0 + ir + r) * p->ldc + j0 + jr;
-                for (size_t c = 0; c < cols; c++)
-                    crow[c] += p->alpha * tile[r * nr + c];
-            }
+            for (size_t r = 0; r < rows; r++)
+                memcpy(accp + r * p->ldacc, tile + r * nr, cols * sizeof(float));
         }
     }
 }
@@ -288,6 +324,9 @@ static void problem_of(const struct lowp_matmul_desc *d, const float *a, const f
     p->ta = d->trans_a == LOWP_MATMUL_TRANS_T;
     p->tb = d->trans_b == LOWP_MATMUL_TRANS_T;
     p->alpha = d->alpha;
+    p->beta = d->beta;
+    p->acc = NULL;
+    p->ldacc = 0;
     choose_micro_kernel(p);
 }
 
@@ -302,9 +341,10 @@ LOWP_OMP(omp parallel for schedule(static) if (nb > 1 && work * (double)nb > 1e6
         for (long long bi = 0; bi < nb; bi++) {
             struct mm_problem p;
             problem_of(d, a, b, c, (size_t)bi, &p);
-            scale_c(p.m, p.n, d->beta, p.c, p.ldc);
             if (need_ab)
                 small_product(&p);
+            else
+                scale_c(p.m, p.n, d->beta, p.c, p.ldc);
         }
         return LOWP_OK;
     }
@@ -316,22 +356,38 @@ LOWP_OMP(omp parallel for schedule(static) if (nb > 1 && work * (double)nb > 1e6
     /* 64-byte aligned packs; aligned_alloc wants a multiple of the alignment. */
     const size_t bbytes = (size_t)KC * NC * sizeof(float);
     const size_t abytes = (size_t)nthreads * MC * KC * sizeof(float);
+    /* beta != 0: the running sums need their own m x n buffer (C_old is
+     * still needed for the final beta*C term). */
+    const size_t wbytes = d->beta != 0.0f ? d->m * d->n * sizeof(float) : 0; /* fits: C extent did */
     float *bpanel = aligned_alloc(64, (bbytes + 63) / 64 * 64);
     float *apacks = aligned_alloc(64, (abytes + 63) / 64 * 64);
-    if (bpanel == NULL || apacks == NULL) {
+    float *work_acc = wbytes ? malloc(wbytes) : NULL;
+    if (bpanel == NULL || apacks == NULL || (wbytes && work_acc == NULL)) {
         free(bpanel);
         free(apacks);
-        return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "lowp_cpu_matmul: cannot allocate %zu bytes of packing buffers",
-                          bbytes + abytes);
+        free(work_acc);
+        return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "lowp_cpu_matmul: cannot allocate %zu bytes of work buffers",
+                          bbytes + abytes + wbytes);
     }
     for (size_t bi = 0; bi < d->batch; bi++) {
         struct mm_problem p;
         problem_of(d, a, b, c, bi, &p);
-        scale_c(p.m, p.n, d->beta, p.c, p.ldc);
+        p.acc = work_acc ? work_acc : p.c;
+        p.ldacc = work_acc ? p.n : p.ldc;
+        for (size_t i = 0; i < p.m; i++)
+            memset(p.acc + i * p.ldacc, 0, p.n * sizeof(float)); /* sums start at +0 */
         blocked_product(&p, bpanel, apacks, nthreads);
+        LOWP_OMP(omp parallel for schedule(static))
+        for (long long i = 0; i < (long long)p.m; i++) {
+            const float *arow = p.acc + (size_t)i * p.ldacc;
+            float *crow = p.c + (size_t)i * p.ldc;
+            for (size_t j = 0; j < p.n; j++)
+                crow[j] = finish(p.alpha, p.beta, arow[j], crow[j]);
+        }
     }
     free(bpanel);
     free(apacks);
+    free(work_acc);
     return LOWP_OK;
 }
 

@@ -41,6 +41,10 @@ lowp_status lowp_ref_matmul(const struct lowp_matmul_desc *d,
         float *cb = c + d->offset_c + bi * d->stride_c;
         for (size_t i = 0; i < d->m; i++) {
             for (size_t j = 0; j < d->n; j++) {
+                if (kk == 0) { /* no product: C = beta*C, +0 when beta == 0 */
+                    cb[i * d->ldc + j] = d->beta == 0.0f ? 0.0f : d->beta * cb[i * d->ldc + j];
+                    continue;
+                }
                 double acc = 0.0;
                 for (size_t p = 0; p < kk; p++)
                     acc += (double)op_a(d, ab, i, p) * (double)op_b(d, bb, p, j);
@@ -68,6 +72,10 @@ lowp_status lowp_ref_matmul_f32seq(const struct lowp_matmul_desc *d,
         float *cb = c + d->offset_c + bi * d->stride_c;
         for (size_t i = 0; i < d->m; i++) {
             for (size_t j = 0; j < d->n; j++) {
+                if (kk == 0) {
+                    cb[i * d->ldc + j] = d->beta == 0.0f ? 0.0f : d->beta * cb[i * d->ldc + j];
+                    continue;
+                }
                 float acc = 0.0f;
                 for (size_t p = 0; p < kk; p++) {
                     const float prod = op_a(d, ab, i, p) * op_b(d, bb, p, j);

@@ -22,7 +22,9 @@ lowp_status lowp_ref_matmul(const struct lowp_matmul_desc *d,
 /* Bit-exact model of the OpenCL kernels in kernels/matmul.cl (MM_FMA = 0):
  * float acc = 0; for p = 0..k-1: acc = acc + op(A)(i,p)*op(B)(p,j) (each
  * product and sum rounded to float, no fusion); r = alpha*acc;
- * if beta != 0: r = r + beta*C. Used to check device results bit for bit. */
+ * if beta != 0: r = r + beta*C. Used to check device results bit for bit.
+ * Both: when alpha == 0 or k == 0 (no product), C = beta*C, and +0 when
+ * beta == 0 (so the sign of a zero result is the same everywhere). */
 lowp_status lowp_ref_matmul_f32seq(const struct lowp_matmul_desc *d,
                                    const float *a, size_t a_elems,
                                    const float *b, size_t b_elems,
