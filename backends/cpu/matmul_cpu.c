@@ -116,11 +116,11 @@ struct mm_problem {
 
 /* The f32seq output formula: r = alpha*acc; r = r + beta*c when beta != 0
  * (c is not read when beta == 0). */
-static inline float finish(float alpha, float beta, float acc, float c)
+static inline float finish(float alpha, float beta, float acc, const float *c)
 {
     float r = alpha * acc;
     if (beta != 0.0f) {
-        const float bc = beta * c;
+        const float bc = beta * *c;
         r = r + bc;
     }
     return r;
@@ -146,7 +146,7 @@ static void small_product(const struct mm_problem *p)
             }
             float *crow = p->c + i * p->ldc + j0;
             for (size_t j = 0; j < nj; j++)
-                crow[j] = finish(p->alpha, p->beta, acc[j], crow[j]);
+                crow[j] = finish(p->alpha, p->beta, acc[j], &crow[j]);
         }
     }
 }
@@ -382,7 +382,7 @@ LOWP_OMP(omp parallel for schedule(static) if (nb > 1 && work * (double)nb > 1e6
             const float *arow = p.acc + (size_t)i * p.ldacc;
             float *crow = p.c + (size_t)i * p.ldc;
             for (size_t j = 0; j < p.n; j++)
-                crow[j] = finish(p.alpha, p.beta, arow[j], crow[j]);
+                crow[j] = finish(p.alpha, p.beta, arow[j], &crow[j]);
         }
     }
     free(bpanel);
