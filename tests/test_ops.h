@@ -8,4 +8,7 @@
 extern const struct th_case th_basic_cases[];
 extern const size_t th_basic_case_count;
 
+extern const struct th_case th_matmul_cases[];
+extern const size_t th_matmul_case_count;
+
 #endif

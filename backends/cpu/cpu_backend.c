@@ -10,6 +10,7 @@
 #endif
 
 #include "basic_cpu.h"
+#include "matmul_cpu.h"
 #include "core/backend.h"
 #include "core/error.h"
 
@@ -179,6 +180,16 @@ static lowp_status cpu_reduce_rows_f32(struct lowp_context *ctx, const struct lo
     return lowp_cpu_reduce_rows_f32(desc, F32(x), F32(out));
 }
 
+/* matmul.h: host pointers and buffer lengths in floats; the front-end has
+ * already checked the descriptor against them. */
+static lowp_status cpu_matmul(struct lowp_context *ctx, const struct lowp_matmul_desc *desc,
+                              const struct lowp_buffer *a, const struct lowp_buffer *b, struct lowp_buffer *c)
+{
+    (void)ctx;
+    return lowp_cpu_matmul(desc, a ? F32(a) : NULL, a ? a->bytes / sizeof(float) : 0, b ? F32(b) : NULL,
+                           b ? b->bytes / sizeof(float) : 0, F32(c), c->bytes / sizeof(float));
+}
+
 const struct lowp_backend_ops lowp_cpu_backend = {
     .name = "cpu",
     .enumerate = cpu_enumerate,
@@ -195,4 +206,5 @@ const struct lowp_backend_ops lowp_cpu_backend = {
     .axpy_f32 = cpu_axpy_f32,
     .random_u32 = cpu_random_u32,
     .reduce_rows_f32 = cpu_reduce_rows_f32,
+    .matmul = cpu_matmul,
 };

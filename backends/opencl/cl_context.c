@@ -4,6 +4,7 @@
 
 #include "cl_basic.h"
 #include "cl_impl.h"
+#include "cl_matmul.h"
 
 static lowp_status cl_context_open(struct lowp_context *ctx)
 {
@@ -41,6 +42,7 @@ static void cl_context_close(struct lowp_context *ctx)
         if (cl->scratch[i] != NULL)
             clReleaseMemObject(cl->scratch[i]);
     lowp_cl_programs_release(cl);
+    lowp_cl_matmul_release(cl);
     clReleaseCommandQueue(cl->queue);
     clReleaseContext(cl->context);
     free(cl);
@@ -156,4 +158,5 @@ const struct lowp_backend_ops lowp_opencl_backend = {
     .axpy_f32 = lowp_cl_axpy_f32,
     .random_u32 = lowp_cl_random_u32,
     .reduce_rows_f32 = lowp_cl_reduce_rows_f32,
+    .matmul = lowp_cl_matmul,
 };

@@ -30,6 +30,7 @@
 #define LOWP_MATMUL_H
 
 #include <stddef.h>
+#include "lowp/context.h"
 #include "lowp/status.h"
 
 #ifdef __cplusplus
@@ -41,10 +42,18 @@ typedef enum lowp_matmul_trans {
     LOWP_MATMUL_TRANS_T = 1  /* op(X) = X^T */
 } lowp_matmul_trans;
 
-/* Which implementation runs the product. AUTO picks the vendor library where
- * one is present and applicable (OpenBLAS on CPU, CLBlast on OpenCL), else the
- * own kernel. Asking for an engine the backend lacks is LOWP_ERR_UNSUPPORTED,
- * never a silent substitution. */
+/* Which implementation runs the product.
+ *   AUTO: on the CPU, OpenBLAS when built in (and the sizes fit its int
+ *         arguments), else OWN. On OpenCL devices, OWN unless the tuning
+ *         table (src/matmul/matmul_params.c) marks CLBlast as faster for the
+ *         device and this build has CLBlast. The environment variable
+ *         LOWP_MATMUL_ENGINE=own|clblast|blas|auto changes what AUTO means
+ *         (clblast only for OpenCL devices, blas only for the CPU; other
+ *         devices keep the default); an explicit desc->engine always wins.
+ * Asking for an engine the backend or build lacks is LOWP_ERR_UNSUPPORTED,
+ * never a silent substitution. OWN gives the same bits on every device
+ * (see docs/matmul.md); BLAS and CLBLAST agree with it within the
+ * normalized error bound only. */
 typedef enum lowp_matmul_engine {
     LOWP_MATMUL_ENGINE_AUTO    = 0,
     LOWP_MATMUL_ENGINE_OWN     = 1, /* lowp's own kernels (CPU blocked / kernels/matmul.cl) */
@@ -66,21 +75,32 @@ struct lowp_matmul_desc {
 /* Fill `d` for one packed, untransposed problem: alpha 1, beta 0,
  * lda = k, ldb = n, ldc = n, batch 1, strides = matrix sizes, offsets 0,
  * engine AUTO. Callers then change what differs. */
-void lowp_matmul_desc_init(struct lowp_matmul_desc *d, size_t m, size_t n, size_t k);
+LOWP_API void lowp_matmul_desc_init(struct lowp_matmul_desc *d, size_t m, size_t n, size_t k);
 
 /* Validate `d` against buffers holding a_elems / b_elems / c_elems floats
  * (counted from the start of the buffer, offsets included). Checks enum
  * values, leading dimensions, stride_c overlap, size_t overflow and that
  * every element the product touches lies inside its buffer. Returns
  * LOWP_ERR_INVALID_ARG with a message naming the field on failure. */
-lowp_status lowp_matmul_desc_check(const struct lowp_matmul_desc *d,
+LOWP_API lowp_status lowp_matmul_desc_check(const struct lowp_matmul_desc *d,
                                    size_t a_elems, size_t b_elems, size_t c_elems);
 
 /* The number of elements a buffer must hold for A, B and C (offsets
  * included), 0 for an operand that is not read/written. Any output pointer
  * may be NULL. Fails like lowp_matmul_desc_check on overflow or bad fields. */
-lowp_status lowp_matmul_desc_extents(const struct lowp_matmul_desc *d,
+LOWP_API lowp_status lowp_matmul_desc_extents(const struct lowp_matmul_desc *d,
                                      size_t *a_elems, size_t *b_elems, size_t *c_elems);
+
+/* C = alpha * op(A) * op(B) + beta * C on the context's device. Offsets,
+ * leading dimensions, strides and the batch come from `desc` (elements,
+ * counted from the start of each buffer). Checks everything
+ * lowp_matmul_desc_check checks against the buffer sizes, that the buffers
+ * belong to `ctx`, and that C does not overlap A or B when they share a
+ * buffer. A and B may be NULL when the descriptor does not read them
+ * (alpha == 0, k == 0, empty problem); C may be NULL for an empty problem.
+ * Queued like every op: lowp_buffer_read / lowp_context_sync wait for it. */
+LOWP_API lowp_status lowp_matmul(lowp_context *ctx, const struct lowp_matmul_desc *desc, const lowp_buffer *a,
+                                 const lowp_buffer *b, lowp_buffer *c);
 
 #ifdef __cplusplus
 }

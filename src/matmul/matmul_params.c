@@ -1,19 +1,27 @@
 /* matmul_params.c — tuning table and tuner search space for kernels/matmul.cl.
  *
- * Where the table comes from: the lead's tuner (lowp-tune matmul) times every
- * candidate of lowp_matmul_cl_params_candidates() that passes
- * lowp_matmul_cl_params_validate() on a device, rejects candidates whose
- * result differs from lowp_ref_matmul_f32seq (MM_FMA 0 must be bit-exact),
- * and writes one JSON file per device:
+ * Where the table comes from: the tuner (`lowp tune matmul`) takes the
+ * candidates of lowp_matmul_cl_params_candidates() that pass
+ * lowp_matmul_cl_params_validate() on a device, rejects every candidate whose
+ * result differs from lowp_ref_matmul_f32seq (MM_FMA 0 must be bit-exact)
+ * before timing it, times the rest, and writes one JSON file per device:
  *   {"kernel": "lowp_matmul_tiled", "vendor": "<lowp_matmul_cl_vendor_key>",
  *    "device": "<normalized CL_DEVICE_NAME>", "driver": "<CL_DRIVER_VERSION>",
  *    "lowp_commit": "...", "shape": [m, n, k],
  *    "params": {"MWG":64,"NWG":64,"KWG":16,"WPTM":4,"WPTN":4,"VW":4,
  *               "PADA":1,"PADB":1,"MM_FMA":0,"RELAX_WGS":0},
  *    "gflops": 123.4}
- * A generator turns those files into the rows of lowp_matmul_cl_table below
- * (vendor -> device -> vendor default), keeping this file's hand-written
- * generic rows. Until then the rows are hand-set; the ones marked
+ * plus "clblast_gflops" (CLBlast on the same shape, 0 when not measured),
+ * "clblast_faster" (0/1), and a "ranking" of the best candidates.
+ * `lowp tune matmul` (src/cli/cmd_tune.c) writes these files; the
+ * generator cmake/matmul_table.cmake turns each JSON file in tuning/matmul/ into
+ * one exact-device row of matmul_params_tuned.inc, which is included at the
+ * top of lowp_matmul_cl_table below (exact device rows win over the vendor
+ * defaults, see lowp_matmul_cl_params_lookup):
+ *   cmake -DJSON_DIR=tuning/matmul -DOUTPUT=src/matmul/matmul_params_tuned.inc \
+ *         -P cmake/matmul_table.cmake
+ * (the unit.matmul_table test fails when the committed .inc is stale).
+ * The vendor-default rows below are hand-set; the ones marked
  * "measured" were timed on this project's build machine (512^3, PoCL 3 and
  * Mesa rusticl/llvmpipe on a 2-core AMD EPYC VM), the others are educated
  * starting points (CLBlast-like tile shapes) awaiting the tuner. */
@@ -29,20 +37,22 @@
 #define P_CPU          {  64,  64, 16,  4,  4, 4, 1, 1, 0, 0 }
 
 const struct lowp_matmul_cl_entry lowp_matmul_cl_table[] = {
+/* exact-device rows generated from tuner JSON */
+#include "matmul_params_tuned.inc"
     /* measured on pthread-haswell-AMD EPYC (2 shared cores), 512^3: best of a
      * 1-in-20 sample of the candidate grid plus neighbours; 7.3 GFLOP/s vs
      * 4.7 for 64x64x16/4x4 under the same load (11.8 vs 8.7 on a quieter run) */
-    {"pocl", NULL, {32, 128, 8, 8, 8, 4, 0, 0, 0, 0}},
+    {"pocl", NULL, {32, 128, 8, 8, 8, 4, 0, 0, 0, 0}, 0},
     /* measured on llvmpipe, 512^3: 0.38-0.76 GFLOP/s vs 0.18-0.62 for 64x64x16/4x4 */
-    {"rusticl", NULL, {64, 32, 32, 8, 4, 4, 1, 1, 0, 0}},
-    {"NVIDIA", NULL, P_GPU_LARGE},
-    {"AMD", NULL, P_GPU_LARGE},
-    {"Intel", NULL, P_GPU_LARGE},
-    {"Apple", NULL, P_GPU_LARGE},
+    {"rusticl", NULL, {64, 32, 32, 8, 4, 4, 1, 1, 0, 0}, 0},
+    {"NVIDIA", NULL, P_GPU_LARGE, 0},
+    {"AMD", NULL, P_GPU_LARGE, 0},
+    {"Intel", NULL, P_GPU_LARGE, 0},
+    {"Apple", NULL, P_GPU_LARGE, 0},
     /* mobile GPUs: smaller work-groups and local memory */
-    {"ARM", NULL, P_GPU_SMALL},
-    {"Qualcomm", NULL, P_GPU_SMALL},
-    {"Imagination", NULL, P_GPU_SMALL},
+    {"ARM", NULL, P_GPU_SMALL, 0},
+    {"Qualcomm", NULL, P_GPU_SMALL, 0},
+    {"Imagination", NULL, P_GPU_SMALL, 0},
 };
 const size_t lowp_matmul_cl_table_len = sizeof(lowp_matmul_cl_table) / sizeof(lowp_matmul_cl_table[0]);
 
@@ -89,7 +99,7 @@ const char *lowp_matmul_cl_vendor_key(const char *platform_name, const char *dev
 
 /* Device name without PoCL's "pthread-"/"cpu-" prefix and outer spaces,
  * copied into buf (truncated to len-1). */
-static void normalize_name(const char *name, char *buf, size_t len)
+void lowp_matmul_cl_normalize_name(const char *name, char *buf, size_t len)
 {
     const char *s = name ? name : "";
     while (*s == ' ')
@@ -111,10 +121,18 @@ lowp_status lowp_matmul_cl_params_lookup(const char *platform_name, const char *
                                          const char *device_name, int is_cpu,
                                          struct lowp_matmul_cl_params *out, const char **matched)
 {
+    return lowp_matmul_cl_params_lookup_ex(platform_name, device_vendor, device_name, is_cpu, out, matched, NULL);
+}
+
+lowp_status lowp_matmul_cl_params_lookup_ex(const char *platform_name, const char *device_vendor,
+                                            const char *device_name, int is_cpu,
+                                            struct lowp_matmul_cl_params *out, const char **matched,
+                                            unsigned *clblast_faster)
+{
     LOWP_CHECK_NOT_NULL(out);
     const char *vendor = lowp_matmul_cl_vendor_key(platform_name, device_vendor);
     char name[256];
-    normalize_name(device_name, name, sizeof(name));
+    lowp_matmul_cl_normalize_name(device_name, name, sizeof(name));
     const struct lowp_matmul_cl_entry *vendor_default = NULL;
     for (size_t i = 0; i < lowp_matmul_cl_table_len; i++) {
         const struct lowp_matmul_cl_entry *e = &lowp_matmul_cl_table[i];
@@ -122,6 +140,8 @@ lowp_status lowp_matmul_cl_params_lookup(const char *platform_name, const char *
             continue;
         if (e->device != NULL && strcmp(e->device, name) == 0) {
             *out = e->p;
+            if (clblast_faster)
+                *clblast_faster = e->clblast_faster;
             if (matched)
                 *matched = e->device;
             return LOWP_OK;
@@ -131,11 +151,15 @@ lowp_status lowp_matmul_cl_params_lookup(const char *platform_name, const char *
     }
     if (vendor_default != NULL) {
         *out = vendor_default->p;
+        if (clblast_faster)
+            *clblast_faster = vendor_default->clblast_faster;
         if (matched)
             *matched = vendor_default->vendor;
         return LOWP_OK;
     }
     *out = is_cpu ? generic_cpu : generic_gpu;
+    if (clblast_faster)
+        *clblast_faster = 0;
     if (matched)
         *matched = is_cpu ? "generic-cpu" : "generic-gpu";
     return LOWP_OK;

@@ -31,6 +31,10 @@ struct lowp_matmul_cl_entry {
     const char *vendor;
     const char *device;
     struct lowp_matmul_cl_params p;
+    /* 1 when the tuner measured CLBlast faster than lowp_matmul_tiled with
+     * `p` on this device: engine AUTO then runs CLBlast (builds with
+     * LOWP_HAVE_CLBLAST only). 0 keeps AUTO on the own kernel. */
+    unsigned clblast_faster;
 };
 
 /* Normalized vendor key from what clGetPlatformInfo/clGetDeviceInfo report:
@@ -48,6 +52,17 @@ const char *lowp_matmul_cl_vendor_key(const char *platform_name, const char *dev
 lowp_status lowp_matmul_cl_params_lookup(const char *platform_name, const char *device_vendor,
                                          const char *device_name, int is_cpu,
                                          struct lowp_matmul_cl_params *out, const char **matched);
+
+/* The same lookup, also returning the row's clblast_faster flag (0 for the
+ * generic defaults). clblast_faster may be NULL. */
+lowp_status lowp_matmul_cl_params_lookup_ex(const char *platform_name, const char *device_vendor,
+                                            const char *device_name, int is_cpu,
+                                            struct lowp_matmul_cl_params *out, const char **matched,
+                                            unsigned *clblast_faster);
+
+/* The device-name key of the table: PoCL's "pthread-"/"cpu-" prefix and
+ * outer spaces dropped, truncated to len-1 bytes. The tuner writes it. */
+void lowp_matmul_cl_normalize_name(const char *name, char *buf, size_t len);
 
 /* Structural checks (divisibility, ranges) and device limits: work-group size
  * (MWG/WPTM)*(NWG/WPTN) <= max_wg_size and each dimension <= max_item[0..1]
