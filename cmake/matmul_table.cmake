@@ -44,6 +44,7 @@ foreach(f ${files})
     set(faster 0)
   endif()
   string(JSON gflops ERROR_VARIABLE err GET "${json}" gflops)
+  string(REGEX MATCH "^[0-9]+(\\.[0-9]?[0-9]?)?" gflops "${gflops}") # 2 decimals are plenty
   string(JSON driver ERROR_VARIABLE err GET "${json}" driver)
   # C string literals: escape backslashes and quotes.
   foreach(var vendor device driver)

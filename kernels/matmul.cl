@@ -1,4 +1,4 @@
-/* matmul.cl — single-precision GEMM for lowp_matmul (see include/lowp/matmul.h):
+/* matmul.cl - single-precision GEMM for lowp_matmul (see include/lowp/matmul.h):
  *   C = alpha * op(A) * op(B) + beta * C, row-major, leading dimensions,
  *   element offsets, strided batch (problem = get_group_id(2)).
  *

@@ -373,8 +373,28 @@ static void test_cl_params(void)
     CHECK(strcmp(lowp_matmul_cl_vendor_key("NVIDIA CUDA", "NVIDIA Corporation"), "NVIDIA") == 0, "nvidia key");
     CHECK(strcmp(lowp_matmul_cl_vendor_key("AMD Accelerated Parallel Processing", "Advanced Micro Devices, Inc."), "AMD") == 0, "amd key");
     CHECK(strcmp(lowp_matmul_cl_vendor_key(NULL, NULL), "") == 0, "NULL key");
-    CHECK(lowp_matmul_cl_params_lookup("Portable Computing Language", "AuthenticAMD", "pthread-haswell-AMD EPYC", 1, &p, &row) == LOWP_OK &&
+    /* a PoCL device without an exact (tuned) row gets the pocl default */
+    CHECK(lowp_matmul_cl_params_lookup("Portable Computing Language", "AuthenticAMD", "pthread-nosuchcpu-Test", 1, &p, &row) == LOWP_OK &&
               strcmp(row, "pocl") == 0, "pocl lookup -> %s", row ? row : "(null)");
+    /* every exact-device row (generated from tuner JSON) is found by its name, PoCL prefix or not */
+    for (size_t i = 0; i < lowp_matmul_cl_table_len; i++) {
+        const struct lowp_matmul_cl_entry *e = &lowp_matmul_cl_table[i];
+        if (e->device == NULL)
+            continue;
+        char name[300];
+        snprintf(name, sizeof name, "%s%s", strcmp(e->vendor, "pocl") == 0 ? "pthread-" : "", e->device);
+        const char *platform = strcmp(e->vendor, "pocl") == 0 ? "Portable Computing Language"
+                               : strcmp(e->vendor, "rusticl") == 0 ? "rusticl" : "";
+        unsigned faster = 7;
+        CHECK(lowp_matmul_cl_params_lookup_ex(platform, e->vendor, name, 0, &p, &row, &faster) == LOWP_OK &&
+                  strcmp(row, e->device) == 0 && memcmp(&p, &e->p, sizeof p) == 0 && faster == e->clblast_faster,
+              "exact row %zu (%s/%s) -> %s", i, e->vendor, e->device, row ? row : "(null)");
+    }
+    {
+        char n[16];
+        lowp_matmul_cl_normalize_name("  pthread-abc  ", n, sizeof n);
+        CHECK(strcmp(n, "abc") == 0, "normalize_name -> '%s'", n);
+    }
     CHECK(lowp_matmul_cl_params_lookup("Foo", "Unknown Inc", "x", 0, &p, &row) == LOWP_OK && strcmp(row, "generic-gpu") == 0 &&
               p.mwg == 32, "unknown GPU -> %s", row ? row : "(null)");
     CHECK(lowp_matmul_cl_params_lookup("Foo", "Unknown Inc", "x", 1, &p, &row) == LOWP_OK && strcmp(row, "generic-cpu") == 0,

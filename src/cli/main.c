@@ -12,6 +12,8 @@ static void usage(FILE *f)
             "  devices [--json]                      list every usable device\n"
             "  bench [--device ID|--all] [--op NAME] [--size-mb N] [--min-time S] [--json FILE]\n"
             "                                        measure every op (GB/s, share of copy bandwidth)\n"
+            "  tune matmul [--device ID] [--size M,N,K] [--max-candidates N] [--out FILE.json]\n"
+            "                                        tune kernels/matmul.cl for an OpenCL device\n"
             "  version                               print the library version and commit\n"
             "\n"
             "Devices are chosen by id (cpu, opencl:0), by a name fragment (pocl, rusticl, nvidia),\n"
@@ -49,6 +51,8 @@ int main(int argc, char **argv)
         return lowp_cli_devices(argc - 1, argv + 1);
     if (strcmp(argv[1], "bench") == 0)
         return lowp_cli_bench(argc - 1, argv + 1);
+    if (strcmp(argv[1], "tune") == 0)
+        return lowp_cli_tune(argc - 1, argv + 1);
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("lowp %s (%s)\n", lowp_version(), lowp_build_commit());
         return 0;
