@@ -50,5 +50,7 @@ lowp_status lowp_bench_basic(lowp_context *ctx, const struct lowp_bench_params *
                              size_t *count);
 lowp_status lowp_bench_optim(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,
                              size_t *count);
+lowp_status lowp_bench_matmul(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,
+                              size_t *count);
 
 #endif

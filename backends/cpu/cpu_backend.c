@@ -11,6 +11,7 @@
 
 #include "basic_cpu.h"
 #include "optim_cpu.h"
+#include "matmul_cpu.h"
 #include "core/backend.h"
 #include "core/error.h"
 
@@ -203,6 +204,16 @@ static lowp_status cpu_optim_clip_grad_norm(struct lowp_context *ctx, const stru
     return lowp_cpu_optim_clip_grad_norm(desc, F32(grad), max_norm, total_norm);
 }
 
+/* matmul.h: host pointers and buffer lengths in floats; the front-end has
+ * already checked the descriptor against them. */
+static lowp_status cpu_matmul(struct lowp_context *ctx, const struct lowp_matmul_desc *desc,
+                              const struct lowp_buffer *a, const struct lowp_buffer *b, struct lowp_buffer *c)
+{
+    (void)ctx;
+    return lowp_cpu_matmul(desc, a ? F32(a) : NULL, a ? a->bytes / sizeof(float) : 0, b ? F32(b) : NULL,
+                           b ? b->bytes / sizeof(float) : 0, F32(c), c->bytes / sizeof(float));
+}
+
 const struct lowp_backend_ops lowp_cpu_backend = {
     .name = "cpu",
     .enumerate = cpu_enumerate,
@@ -222,4 +233,5 @@ const struct lowp_backend_ops lowp_cpu_backend = {
     .optim_step = cpu_optim_step,
     .optim_sophia_hessian = cpu_optim_sophia_hessian,
     .optim_clip_grad_norm = cpu_optim_clip_grad_norm,
+    .matmul = cpu_matmul,
 };

@@ -5,6 +5,7 @@
 #include "cl_basic.h"
 #include "cl_impl.h"
 #include "cl_optim.h"
+#include "cl_matmul.h"
 
 static lowp_status cl_context_open(struct lowp_context *ctx)
 {
@@ -43,6 +44,7 @@ static void cl_context_close(struct lowp_context *ctx)
             clReleaseMemObject(cl->scratch[i]);
     lowp_cl_optim_release(cl);
     lowp_cl_programs_release(cl);
+    lowp_cl_matmul_release(cl);
     clReleaseCommandQueue(cl->queue);
     clReleaseContext(cl->context);
     free(cl);
@@ -161,4 +163,5 @@ const struct lowp_backend_ops lowp_opencl_backend = {
     .optim_step = lowp_cl_optim_step,
     .optim_sophia_hessian = lowp_cl_optim_sophia_hessian,
     .optim_clip_grad_norm = lowp_cl_optim_clip_grad_norm,
+    .matmul = lowp_cl_matmul,
 };

@@ -14,6 +14,7 @@
 #include "lowp/basic.h"
 #include "lowp/optim.h"
 #include "lowp/train.h"
+#include "lowp/matmul.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -13,6 +13,8 @@ static void usage(FILE *f)
             "  bench [--device ID|--all] [--op NAME] [--size-mb N] [--min-time S] [--json FILE]\n"
             "                                        measure every op (GB/s, share of copy bandwidth)\n"
             "  plot [--out FILE.svg] RUN...          train/validation loss curves of runs as one SVG\n"
+            "  tune matmul [--device ID] [--size M,N,K] [--max-candidates N] [--out FILE.json]\n"
+            "                                        tune kernels/matmul.cl for an OpenCL device\n"
             "  version                               print the library version and commit\n"
             "\n"
             "Devices are chosen by id (cpu, opencl:0), by a name fragment (pocl, rusticl, nvidia),\n"
@@ -52,6 +54,8 @@ int main(int argc, char **argv)
         return lowp_cli_bench(argc - 1, argv + 1);
     if (strcmp(argv[1], "plot") == 0)
         return lowp_cli_plot(argc - 1, argv + 1);
+    if (strcmp(argv[1], "tune") == 0)
+        return lowp_cli_tune(argc - 1, argv + 1);
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("lowp %s (%s)\n", lowp_version(), lowp_build_commit());
         return 0;

@@ -19,6 +19,7 @@
 #include "lowp/basic.h"
 #include "lowp/device.h"
 #include "lowp/optim.h"
+#include "lowp/matmul.h"
 
 /* One discovered device: public description + what the backend needs to open it. */
 struct lowp_device_entry {
@@ -84,6 +85,14 @@ struct lowp_backend_ops {
     lowp_status (*optim_clip_grad_norm)(struct lowp_context *ctx, const struct lowp_optim_step_desc *desc,
                                         struct lowp_buffer *grad, float max_norm, float *total_norm);
     /* ---- end optim.h ---- */
+    /* ---- matmul.h ------------------------------------------------------
+     * `desc` is validated against the buffers (extents, ownership, no C/A or
+     * C/B overlap) and non-empty (m, n, batch >= 1); desc->engine is
+     * explicit or AUTO after $LOWP_MATMUL_ENGINE was applied. a and b are
+     * NULL when the descriptor does not read them (alpha == 0 or k == 0). */
+    lowp_status (*matmul)(struct lowp_context *ctx, const struct lowp_matmul_desc *desc, const struct lowp_buffer *a,
+                          const struct lowp_buffer *b, struct lowp_buffer *c);
+    /* ---- end matmul.h -------------------------------------------------- */
 };
 
 extern const struct lowp_backend_ops lowp_cpu_backend;

@@ -1,0 +1,108 @@
+/* lowp/matmul.h — single-precision GEMM: C = alpha * op(A) * op(B) + beta * C.
+ *
+ * Layout: every matrix is ROW-MAJOR with a leading dimension (distance in
+ * elements between the starts of two consecutive stored rows).
+ *
+ *   op(A) is m x k.  trans_a == N: A is stored m x k, lda >= k,
+ *                                   op(A)(i,p) = A[offset_a + i*lda + p]
+ *                    trans_a == T: A is stored k x m, lda >= m,
+ *                                   op(A)(i,p) = A[offset_a + p*lda + i]
+ *   op(B) is k x n.  trans_b == N: B is stored k x n, ldb >= n
+ *                    trans_b == T: B is stored n x k, ldb >= k
+ *   C is m x n, ldc >= n, C(i,j) = C[offset_c + i*ldc + j].
+ *
+ * Strided batch: problem b (0 <= b < batch) adds b*stride_a / b*stride_b /
+ * b*stride_c elements to the offsets. stride_a or stride_b may be 0 (one A or
+ * B shared by every problem); the C matrices of different problems must not
+ * overlap (stride_c >= (m-1)*ldc + n when batch > 1).
+ *
+ * BLAS conventions that callers may rely on:
+ *   - beta == 0: C is NOT read (NaN/Inf/garbage in C does not propagate).
+ *   - alpha == 0 or k == 0: A and B are NOT read; C = beta*C (C = 0 if beta==0).
+ *   - m == 0, n == 0 or batch == 0: nothing is read or written (valid no-op).
+ *   - Elements of C outside the m x n window (ld padding) are never written.
+ *   - C must not overlap A or B.
+ * Leading dimensions must be >= max(1, stored row length) even when the
+ * matrix is empty, as in BLAS, so that a wrong ld is caught early.
+ *
+ * All counts, leading dimensions, strides and offsets are in ELEMENTS. */
+#ifndef LOWP_MATMUL_H
+#define LOWP_MATMUL_H
+
+#include <stddef.h>
+#include "lowp/context.h"
+#include "lowp/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum lowp_matmul_trans {
+    LOWP_MATMUL_TRANS_N = 0, /* op(X) = X   */
+    LOWP_MATMUL_TRANS_T = 1  /* op(X) = X^T */
+} lowp_matmul_trans;
+
+/* Which implementation runs the product.
+ *   AUTO: on the CPU, OpenBLAS when built in (and the sizes fit its int
+ *         arguments), else OWN. On OpenCL devices, OWN unless the tuning
+ *         table (src/matmul/matmul_params.c) marks CLBlast as faster for the
+ *         device and this build has CLBlast. The environment variable
+ *         LOWP_MATMUL_ENGINE=own|clblast|blas|auto changes what AUTO means
+ *         (clblast only for OpenCL devices, blas only for the CPU; other
+ *         devices keep the default); an explicit desc->engine always wins.
+ * Asking for an engine the backend or build lacks is LOWP_ERR_UNSUPPORTED,
+ * never a silent substitution. OWN gives the same bits on every device
+ * (see docs/matmul.md); BLAS and CLBLAST agree with it within the
+ * normalized error bound only. */
+typedef enum lowp_matmul_engine {
+    LOWP_MATMUL_ENGINE_AUTO    = 0,
+    LOWP_MATMUL_ENGINE_OWN     = 1, /* lowp's own kernels (CPU blocked / kernels/matmul.cl) */
+    LOWP_MATMUL_ENGINE_CLBLAST = 2, /* OpenCL devices only */
+    LOWP_MATMUL_ENGINE_BLAS    = 3  /* CPU only: cblas_sgemm (OpenBLAS) */
+} lowp_matmul_engine;
+
+struct lowp_matmul_desc {
+    lowp_matmul_trans trans_a, trans_b;
+    size_t m, n, k;             /* op(A): m x k, op(B): k x n, C: m x n */
+    float alpha, beta;
+    size_t lda, ldb, ldc;       /* leading dimensions (elements), see above */
+    size_t batch;               /* number of problems (>= 0) */
+    size_t stride_a, stride_b, stride_c; /* element distance between problems */
+    size_t offset_a, offset_b, offset_c; /* element offset of problem 0 */
+    lowp_matmul_engine engine;
+};
+
+/* Fill `d` for one packed, untransposed problem: alpha 1, beta 0,
+ * lda = k, ldb = n, ldc = n, batch 1, strides = matrix sizes, offsets 0,
+ * engine AUTO. Callers then change what differs. */
+LOWP_API void lowp_matmul_desc_init(struct lowp_matmul_desc *d, size_t m, size_t n, size_t k);
+
+/* Validate `d` against buffers holding a_elems / b_elems / c_elems floats
+ * (counted from the start of the buffer, offsets included). Checks enum
+ * values, leading dimensions, stride_c overlap, size_t overflow and that
+ * every element the product touches lies inside its buffer. Returns
+ * LOWP_ERR_INVALID_ARG with a message naming the field on failure. */
+LOWP_API lowp_status lowp_matmul_desc_check(const struct lowp_matmul_desc *d,
+                                   size_t a_elems, size_t b_elems, size_t c_elems);
+
+/* The number of elements a buffer must hold for A, B and C (offsets
+ * included), 0 for an operand that is not read/written. Any output pointer
+ * may be NULL. Fails like lowp_matmul_desc_check on overflow or bad fields. */
+LOWP_API lowp_status lowp_matmul_desc_extents(const struct lowp_matmul_desc *d,
+                                     size_t *a_elems, size_t *b_elems, size_t *c_elems);
+
+/* C = alpha * op(A) * op(B) + beta * C on the context's device. Offsets,
+ * leading dimensions, strides and the batch come from `desc` (elements,
+ * counted from the start of each buffer). Checks everything
+ * lowp_matmul_desc_check checks against the buffer sizes, that the buffers
+ * belong to `ctx`, and that C does not overlap A or B when they share a
+ * buffer. A and B may be NULL when the descriptor does not read them
+ * (alpha == 0, k == 0, empty problem); C may be NULL for an empty problem.
+ * Queued like every op: lowp_buffer_read / lowp_context_sync wait for it. */
+LOWP_API lowp_status lowp_matmul(lowp_context *ctx, const struct lowp_matmul_desc *desc, const lowp_buffer *a,
+                                 const lowp_buffer *b, lowp_buffer *c);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,244 @@
+/* matmul.cl - single-precision GEMM for lowp_matmul (see include/lowp/matmul.h):
+ *   C = alpha * op(A) * op(B) + beta * C, row-major, leading dimensions,
+ *   element offsets, strided batch (problem = get_group_id(2)).
+ *
+ * Kernels (identical argument lists):
+ *   lowp_matmul_tiled   local-memory tiles + register blocking; any m, n, k
+ *                       (edge tiles are zero-padded on load, clipped on store).
+ *   lowp_matmul_simple  one work-item per C element; obviously correct; for
+ *                       tiny problems and as the oracle of the tiled kernel.
+ *
+ * Numerics: both kernels sum op(A)(i,p)*op(B)(p,j) for p = 0..k-1 in order
+ * into one float, then r = alpha*acc; if beta != 0: r = r + beta*C (with no
+ * product, alpha == 0 or k == 0: r = beta*C, +0 when beta == 0). No
+ * contraction (FP_CONTRACT OFF, MM_FMA 0), so the result is bit-identical for
+ * every tuning parameter set, every work-group size, every conforming device,
+ * to lowp_ref_matmul_f32seq and to the own CPU kernel (lowp_cpu_matmul,
+ * engine OWN) on the host. Zero padding adds exact +0
+ * products, which never change a float sum that starts at +0.
+ * beta == 0: C is not read. alpha == 0: A and B are not read.
+ *
+ * Tile layout of the tiled kernel (work-group = NDIM x MDIM work-items):
+ *
+ *          j0 ........ j0+NWG               As[KWG][MWG+PADA]: op(A) tile, k-major
+ *   i0  +-------------------+               Bs[KWG][NWG+PADB]: op(B) tile, k-major
+ *    .  | item (tx,ty) owns |
+ *    .  | rows ty+wm*MDIM   |  wm < WPTM    Strided ownership: neighbouring items
+ *    .  | cols tx+wn*NDIM   |  wn < WPTN    touch neighbouring columns, so C stores
+ * i0+MWG+-------------------+               and Bs reads are contiguous.
+ *
+ * Host launch (tiled): global = (ceil(n/NWG)*NDIM, ceil(m/MWG)*MDIM, batch),
+ *                      local  = (NDIM, MDIM, 1), NDIM = NWG/WPTN, MDIM = MWG/WPTM.
+ * Host launch (simple): global = (n, m, batch) rounded up to any local size
+ *                      (out-of-range items return), local = any / NULL.
+ * Local memory (tiled): 4*KWG*(MWG+PADA+NWG+PADB) bytes.
+ */
+#pragma OPENCL FP_CONTRACT OFF
+
+/* ---- tunables (the host passes -DNAME=value; values from the table in
+ *      src/matmul/matmul_params.c) ---- */
+#ifndef MWG
+#define MWG 64 /* rows of C per work-group tile */
+#endif
+#ifndef NWG
+#define NWG 64 /* columns of C per work-group tile */
+#endif
+#ifndef KWG
+#define KWG 16 /* depth of the k-slice staged in local memory per step */
+#endif
+#ifndef WPTM
+#define WPTM 4 /* rows of C per work-item (register blocking in M) */
+#endif
+#ifndef WPTN
+#define WPTN 4 /* columns of C per work-item (register blocking in N) */
+#endif
+#ifndef VW
+#define VW 4 /* global-load vector width 1/2/4/8 for interior tiles (vloadN needs only float alignment; fastest when ld and offsets are multiples of VW) */
+#endif
+#ifndef PADA
+#define PADA 1 /* extra floats per As row, against local-memory bank conflicts */
+#endif
+#ifndef PADB
+#define PADB 1 /* extra floats per Bs row */
+#endif
+#ifndef MM_FMA
+#define MM_FMA 0 /* 1: acc = fma(a, b, acc): faster on GPUs, still deterministic, but not bit-equal to lowp_ref_matmul_f32seq */
+#endif
+#ifndef RELAX_WGS
+#define RELAX_WGS 0 /* 1: omit reqd_work_group_size (some compilers run slower with it) */
+#endif
+
+#define MDIM (MWG / WPTM) /* work-items along M */
+#define NDIM (NWG / WPTN) /* work-items along N */
+#define NTHREADS (MDIM * NDIM)
+
+#if (MWG % WPTM) != 0 || (NWG % WPTN) != 0
+#error "matmul.cl: MWG must be a multiple of WPTM and NWG of WPTN"
+#endif
+#if (KWG % VW) != 0 || (MWG % VW) != 0 || (NWG % VW) != 0
+#error "matmul.cl: KWG, MWG and NWG must be multiples of VW"
+#endif
+#if VW != 1 && VW != 2 && VW != 4 && VW != 8
+#error "matmul.cl: VW must be 1, 2, 4 or 8"
+#endif
+
+#if MM_FMA
+#define MM_ACC(acc, x, y) ((acc) = fma((x), (y), (acc)))
+#else
+#define MM_ACC(acc, x, y) ((acc) = (acc) + (x) * (y))
+#endif
+
+/* Load VW consecutive floats of row `row`, columns col..col+VW-1, of a stored
+ * rows x cols matrix with leading dimension ld into v[]; elements outside the
+ * matrix read as +0. The vector path is taken only when all VW are inside. */
+void lowp_mm_load_vec(__global const float *src, ulong row, ulong col,
+                             ulong rows, ulong cols, ulong ld, float v[VW])
+{
+    if (row < rows && col + VW <= cols) {
+        __global const float *p = src + row * ld + col;
+#if VW == 1
+        v[0] = p[0];
+#elif VW == 2
+        float2 x = vload2(0, p);
+        v[0] = x.s0; v[1] = x.s1;
+#elif VW == 4
+        float4 x = vload4(0, p);
+        v[0] = x.s0; v[1] = x.s1; v[2] = x.s2; v[3] = x.s3;
+#else
+        float8 x = vload8(0, p);
+        v[0] = x.s0; v[1] = x.s1; v[2] = x.s2; v[3] = x.s3;
+        v[4] = x.s4; v[5] = x.s5; v[6] = x.s6; v[7] = x.s7;
+#endif
+    } else {
+        /* Edge vector: no address outside the matrix is formed or read. */
+        for (int e = 0; e < VW; e++)
+            v[e] = (row < rows && col + (ulong)e < cols) ? src[row * ld + col + (ulong)e] : 0.0f;
+    }
+}
+
+/* Stage the logical tile X[r0 : r0+R, c0 : c0+KWG]^T into dst[KWG][R+PAD]
+ * (k-major), where X = op(S) is rows_op x k. When trans == 0, S is stored
+ * rows_op x k (contiguous along k); when trans != 0, S is stored k x rows_op
+ * (contiguous along the R dimension). The branch is uniform per launch. */
+#define LOWP_MM_STAGE(dst, R, PAD, src, trans, r0, k0, rows_op, kdim, ld)                 \
+    do {                                                                               \
+        float v_[VW];                                                                  \
+        if (!(trans)) {                                                                \
+            for (int idx = tid; idx < (R) * (KWG / VW); idx += NTHREADS) {             \
+                const int r = idx / (KWG / VW), s = (idx % (KWG / VW)) * VW;           \
+                lowp_mm_load_vec(src, (r0) + (ulong)r, (k0) + (ulong)s, rows_op, kdim, ld, v_); \
+                for (int e = 0; e < VW; e++) dst[s + e][r] = v_[e];                    \
+            }                                                                          \
+        } else {                                                                       \
+            for (int idx = tid; idx < KWG * ((R) / VW); idx += NTHREADS) {             \
+                const int r = idx / ((R) / VW), s = (idx % ((R) / VW)) * VW;           \
+                lowp_mm_load_vec(src, (k0) + (ulong)r, (r0) + (ulong)s, kdim, rows_op, ld, v_); \
+                for (int e = 0; e < VW; e++) dst[r][s + e] = v_[e];                    \
+            }                                                                          \
+        }                                                                              \
+    } while (0)
+
+#if !RELAX_WGS
+__attribute__((reqd_work_group_size(NDIM, MDIM, 1)))
+#endif
+__kernel void lowp_matmul_tiled(const ulong m, const ulong n, const ulong k,
+                                const float alpha, const float beta,
+                                const int trans_a, const int trans_b,
+                                __global const float *a, const ulong a_off, const ulong lda, const ulong stride_a,
+                                __global const float *b, const ulong b_off, const ulong ldb, const ulong stride_b,
+                                __global float *c, const ulong c_off, const ulong ldc, const ulong stride_c)
+{
+    __local float As[KWG][MWG + PADA];
+    __local float Bs[KWG][NWG + PADB];
+
+    const int tx = (int)get_local_id(0), ty = (int)get_local_id(1);
+    const int tid = ty * NDIM + tx;
+    const ulong j0 = (ulong)get_group_id(0) * NWG, i0 = (ulong)get_group_id(1) * MWG;
+    const ulong bz = (ulong)get_group_id(2);
+    a += a_off + bz * stride_a;
+    b += b_off + bz * stride_b;
+    c += c_off + bz * stride_c;
+
+    float acc[WPTM][WPTN];
+    for (int wm = 0; wm < WPTM; wm++)
+        for (int wn = 0; wn < WPTN; wn++)
+            acc[wm][wn] = 0.0f;
+
+    /* alpha == 0: A and B are not read (BLAS convention). */
+    const ulong ntiles = alpha == 0.0f ? 0 : (k + KWG - 1) / KWG;
+    for (ulong t = 0; t < ntiles; t++) {
+        const ulong k0 = t * KWG;
+        barrier(CLK_LOCAL_MEM_FENCE); /* previous step done reading As/Bs */
+        LOWP_MM_STAGE(As, MWG, PADA, a, trans_a, i0, k0, m, k, lda);
+        /* op(B) = B when trans_b == 0 is k x n (contiguous along n): that is the
+         * "transposed" storage case of the staging macro, and vice versa. */
+        LOWP_MM_STAGE(Bs, NWG, PADB, b, !trans_b, j0, k0, n, k, ldb);
+        barrier(CLK_LOCAL_MEM_FENCE);
+
+        for (int kk = 0; kk < KWG; kk++) {
+            float av[WPTM], bv[WPTN];
+            for (int wm = 0; wm < WPTM; wm++)
+                av[wm] = As[kk][ty + wm * MDIM];
+            for (int wn = 0; wn < WPTN; wn++)
+                bv[wn] = Bs[kk][tx + wn * NDIM];
+            for (int wm = 0; wm < WPTM; wm++)
+                for (int wn = 0; wn < WPTN; wn++)
+                    MM_ACC(acc[wm][wn], av[wm], bv[wn]);
+        }
+    }
+
+    for (int wm = 0; wm < WPTM; wm++) {
+        const ulong i = i0 + (ulong)(ty + wm * MDIM);
+        if (i >= m)
+            continue;
+        for (int wn = 0; wn < WPTN; wn++) {
+            const ulong j = j0 + (ulong)(tx + wn * NDIM);
+            if (j >= n)
+                continue;
+            float r;
+            if (ntiles == 0) { /* no product: C = beta*C, +0 when beta == 0 */
+                r = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
+            } else {
+                r = alpha * acc[wm][wn];
+                if (beta != 0.0f) { /* beta == 0: C is not read */
+                    const float bc = beta * c[i * ldc + j];
+                    r = r + bc;
+                }
+            }
+            c[i * ldc + j] = r;
+        }
+    }
+}
+
+__kernel void lowp_matmul_simple(const ulong m, const ulong n, const ulong k,
+                                 const float alpha, const float beta,
+                                 const int trans_a, const int trans_b,
+                                 __global const float *a, const ulong a_off, const ulong lda, const ulong stride_a,
+                                 __global const float *b, const ulong b_off, const ulong ldb, const ulong stride_b,
+                                 __global float *c, const ulong c_off, const ulong ldc, const ulong stride_c)
+{
+    const ulong j = (ulong)get_global_id(0), i = (ulong)get_global_id(1), bz = (ulong)get_global_id(2);
+    if (i >= m || j >= n)
+        return;
+    a += a_off + bz * stride_a;
+    b += b_off + bz * stride_b;
+    c += c_off + bz * stride_c;
+    float acc = 0.0f;
+    const ulong kk = alpha == 0.0f ? 0 : k;
+    for (ulong p = 0; p < kk; p++) {
+        const float x = trans_a ? a[p * lda + i] : a[i * lda + p];
+        const float y = trans_b ? b[j * ldb + p] : b[p * ldb + j];
+        MM_ACC(acc, x, y);
+    }
+    float r;
+    if (kk == 0) {
+        r = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
+    } else {
+        r = alpha * acc;
+        if (beta != 0.0f) {
+            const float bc = beta * c[i * ldc + j];
+            r = r + bc;
+        }
+    }
+    c[i * ldc + j] = r;
+}

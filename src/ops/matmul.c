@@ -1,0 +1,79 @@
+/* matmul.c — front-end of lowp_matmul: checks the descriptor against the
+ * buffers, applies $LOWP_MATMUL_ENGINE to AUTO, then calls the backend. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/args.h"
+
+/* What AUTO means in this process (include/lowp/matmul.h). Read at every
+ * call: getenv is cheap next to a GEMM, and tests may change it. */
+static lowp_status apply_engine_env(const lowp_context *ctx, lowp_matmul_engine *engine)
+{
+    const char *v = getenv("LOWP_MATMUL_ENGINE");
+    if (*engine != LOWP_MATMUL_ENGINE_AUTO || v == NULL || v[0] == '\0' || strcmp(v, "auto") == 0)
+        return LOWP_OK;
+    int opencl = ctx->device.info.backend == LOWP_BACKEND_OPENCL;
+    if (strcmp(v, "own") == 0)
+        *engine = LOWP_MATMUL_ENGINE_OWN;
+    else if (strcmp(v, "clblast") == 0)
+        *engine = opencl ? LOWP_MATMUL_ENGINE_CLBLAST : LOWP_MATMUL_ENGINE_AUTO;
+    else if (strcmp(v, "blas") == 0)
+        *engine = opencl ? LOWP_MATMUL_ENGINE_AUTO : LOWP_MATMUL_ENGINE_BLAS;
+    else
+        return lowp_error(LOWP_ERR_INVALID_ARG, "lowp_matmul: LOWP_MATMUL_ENGINE='%s' is not own, clblast, blas or auto",
+                          v);
+    return LOWP_OK;
+}
+
+/* An operand buffer: NULL is fine when nothing of it is touched; otherwise
+ * it must belong to ctx and hold `extent` elements (offsets included). */
+static lowp_status check_operand(const lowp_context *ctx, const char *name, const lowp_buffer *buf, size_t extent)
+{
+    if (buf == NULL && extent == 0)
+        return LOWP_OK;
+    return lowp_check_elems("lowp_matmul", name, ctx, buf, 0, extent, sizeof(float));
+}
+
+/* C and an input in the same buffer: their element ranges must be disjoint
+ * (the kernels read A/B while other work-groups already write C). The test
+ * uses the hull [offset, extent) of each operand, so interleaved layouts
+ * inside one buffer are rejected too; use separate buffers for those. */
+static lowp_status check_disjoint(const char *name, const lowp_buffer *in, size_t in_off, size_t in_end,
+                                  const lowp_buffer *c, size_t c_off, size_t c_end)
+{
+    if (in != c || in_end == 0 || c_end == 0)
+        return LOWP_OK;
+    if (in_off < c_end && c_off < in_end)
+        return lowp_error(LOWP_ERR_INVALID_ARG,
+                          "lowp_matmul: C (elements [%zu, %zu)) overlaps %s (elements [%zu, %zu)) in the same buffer",
+                          c_off, c_end, name, in_off, in_end);
+    return LOWP_OK;
+}
+
+lowp_status lowp_matmul(lowp_context *ctx, const struct lowp_matmul_desc *desc, const lowp_buffer *a,
+                        const lowp_buffer *b, lowp_buffer *c)
+{
+    LOWP_CHECK_NOT_NULL(ctx);
+    LOWP_CHECK_NOT_NULL(desc);
+    size_t ea = 0, eb = 0, ec = 0;
+    LOWP_TRY(lowp_matmul_desc_extents(desc, &ea, &eb, &ec));
+    LOWP_TRY(check_operand(ctx, "a", a, ea));
+    LOWP_TRY(check_operand(ctx, "b", b, eb));
+    LOWP_TRY(check_operand(ctx, "c", c, ec));
+    LOWP_TRY(check_disjoint("A", a, desc->offset_a, ea, c, desc->offset_c, ec));
+    LOWP_TRY(check_disjoint("B", b, desc->offset_b, eb, c, desc->offset_c, ec));
+
+    struct lowp_matmul_desc d = *desc;
+    LOWP_TRY(apply_engine_env(ctx, &d.engine));
+    int opencl = ctx->device.info.backend == LOWP_BACKEND_OPENCL;
+    if (d.engine == LOWP_MATMUL_ENGINE_CLBLAST && !opencl)
+        return lowp_error(LOWP_ERR_UNSUPPORTED, "lowp_matmul: engine CLBLAST needs an OpenCL device, not %s",
+                          ctx->device.info.id);
+    if (d.engine == LOWP_MATMUL_ENGINE_BLAS && opencl)
+        return lowp_error(LOWP_ERR_UNSUPPORTED, "lowp_matmul: engine BLAS (OpenBLAS) runs on the cpu device only, not %s",
+                          ctx->device.info.id);
+    LOWP_BACKEND_ENTRY(ctx, matmul);
+    if (ec == 0) /* m, n or batch is 0: nothing is read or written */
+        return LOWP_OK;
+    return ctx->ops->matmul(ctx, &d, ea ? a : NULL, eb ? b : NULL, c);
+}
