@@ -160,7 +160,7 @@ static void do_block(const struct lowp_quant_desc *d, const float *x, size_t b, 
         if (y) y[rr[k] * d->ld + cc[k]] = lowp_f32_from_bits(yb);
         if (st) {
             double xv = (double)lowp_f32_from_bits(xb[k]), yv = (double)lowp_f32_from_bits(yb);
-            if (!isfinite(xv)) { s.nonfinite++; continue; }
+            if (!isfinite(xv) || !isfinite(yv)) { s.nonfinite++; continue; }
             if (xv == 0.0) s.zeros++;
             else if (yv == 0.0) s.underflows++;
             s.clipped += (uint64_t)clipped;

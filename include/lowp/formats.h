@@ -93,13 +93,14 @@ struct lowp_quant_desc {
 /* Per-tensor statistics of one quantization (x vs its dequantized value). */
 struct lowp_quant_stats {
     uint64_t count;        /* elements                                              */
-    uint64_t nonfinite;    /* NaN or Inf inputs (excluded from the sums below)      */
+    uint64_t nonfinite;    /* x or its dequantized value NaN/Inf (a NaN-scaled block
+                              counts whole); excluded from everything below        */
     uint64_t zeros;        /* x == ±0                                               */
     uint64_t underflows;   /* x != 0 finite but dequantized value == 0              */
     uint64_t clipped;      /* |x / block scale| > max element (saturated)           */
-    double amax;           /* max |x| over finite inputs                            */
-    double err_sq;         /* sum (y - x)^2 over finite inputs                       */
-    double ref_sq;         /* sum x^2 over finite inputs                             */
+    double amax;           /* max |x|                                               */
+    double err_sq;         /* sum (y - x)^2 (double)                                */
+    double ref_sq;         /* sum x^2 (double)                                      */
     double rel_rms;        /* sqrt(err_sq / ref_sq), 0 if ref_sq == 0               */
     double snr_db;         /* 10 log10(ref_sq / err_sq), +inf if err_sq == 0        */
 };

@@ -176,7 +176,7 @@ static lowp_status quantize_all(const struct lowp_quant_desc *d, const float *x,
                 lowp_quant_elem(d, b, k, &r, &c);
                 double xv = (double)x[r * d->ld + c], yv = (double)yy[r * d->cols + c];
                 st.count++;
-                if (!isfinite(xv)) { st.nonfinite++; continue; }
+                if (!isfinite(xv) || !isfinite(yv)) { st.nonfinite++; continue; }
                 if (xv == 0.0) st.zeros++;
                 else if (yv == 0.0) st.underflows++;
                 st.clipped += clip[r * d->cols + c];
