@@ -133,6 +133,11 @@ float lowp_format_max(enum lowp_format f);            /* largest finite value   
 lowp_status lowp_quant_sizes(const struct lowp_quant_desc *d, size_t *code_bytes,
                              size_t *scale_count);
 
+/* Two-level scheme: the fp32 tensor decode scale s_dec for a tensor amax
+ * (what quantize returns in *tensor_scale; device paths call this after the
+ * lowp_quant_tensor_amax kernel). */
+lowp_status lowp_quant_tensor_decode_scale(const struct lowp_quant_desc *d, float tensor_amax, float *s_dec);
+
 /* Default descriptors: MXFP4-like (32, E8M0, FLOOR) and NVFP4 (16, UE4M3). */
 struct lowp_quant_desc lowp_quant_desc_mx(size_t rows, size_t cols, enum lowp_format elem);
 struct lowp_quant_desc lowp_quant_desc_nvfp4(size_t rows, size_t cols);

@@ -128,7 +128,7 @@ LOWP_CC_FN uint32_t lowp_cc_round(lowp_cc_fmt p, uint32_t sign, uint64_t sig, in
     if (shift <= 0) {
         n = sig << (uint32_t)(-shift);
     } else {
-        uint64_t rem, half;
+        uint64_t rem, hf;
         if (shift >= 63) { n = 0u; rem = sig; } else { n = sig >> shift; rem = sig & ((((uint64_t)1) << shift) - 1u); }
         if (sr) {
             int32_t t = shift < 32 ? shift : 32;
@@ -137,12 +137,12 @@ LOWP_CC_FN uint32_t lowp_cc_round(lowp_cc_fmt p, uint32_t sign, uint64_t sig, in
             uint64_t u = (uint64_t)(rbits >> (32 - t));
             up = (top + u >= (((uint64_t)1) << t)) ? 1u : 0u;
         } else if (shift < 63) {
-            half = ((uint64_t)1) << (shift - 1);
+            hf = ((uint64_t)1) << (shift - 1);
             /* tie parity is taken from the code, computed below as n's low bit
                for M >= 1 or subnormal; for M = 0 the code parity is l + bias. */
             uint32_t odd = (uint32_t)(n & 1u);
             if (p.mbits == 0 && l >= p.emin) odd = (uint32_t)((l + p.bias) & 1);
-            up = (rem > half || (rem == half && odd)) ? 1u : 0u;
+            up = (rem > hf || (rem == hf && odd)) ? 1u : 0u;
         }
     }
     uint64_t mag;

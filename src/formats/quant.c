@@ -72,3 +72,14 @@ void lowp_quant_stats_finish(struct lowp_quant_stats *s)
     s->rel_rms = s->ref_sq > 0.0 ? sqrt(s->err_sq / s->ref_sq) : 0.0;
     s->snr_db = s->err_sq > 0.0 ? 10.0 * log10(s->ref_sq / s->err_sq) : HUGE_VAL;
 }
+
+lowp_status lowp_quant_tensor_decode_scale(const struct lowp_quant_desc *d, float tensor_amax, float *s_dec)
+{
+    LOWP_TRY(lowp_quant_check(d));
+    LOWP_CHECK_NOT_NULL(s_dec);
+    LOWP_CHECK_ARG(lowp_quant_two_level(d), "quant: tensor scale requires a ue4m3/ue5m3 scale format");
+    uint32_t se, sd, mult;
+    lowp_cc_tensor_scale(lowp_f32_bits(tensor_amax), (int32_t)d->scale_format, (int32_t)d->elem_format, &se, &sd, &mult);
+    *s_dec = lowp_f32_from_bits(sd);
+    return LOWP_OK;
+}
