@@ -13,6 +13,13 @@
 #include "formats/quant.h"
 #include "formats_cpu.h"
 
+/* OpenMP is optional: without it the loops run serially, same results. */
+#ifdef _OPENMP
+#define LOWP_OMP(x) _Pragma(#x)
+#else
+#define LOWP_OMP(x)
+#endif
+
 /* ---------------- casts ---------------- */
 
 static lowp_status cast_check(const struct lowp_cast_desc *d, const void *a, const void *b)
@@ -46,7 +53,7 @@ lowp_status lowp_cpu_cast_encode(const struct lowp_cast_desc *d, const float *x,
     LOWP_TRY(cast_check(d, x, codes));
     unsigned nb = lowp_format_code_bytes(d->format);
     long long nchunks = (long long)((d->n + CAST_CHUNK - 1) / CAST_CHUNK);
-#pragma omp parallel for schedule(static)
+LOWP_OMP(omp parallel for schedule(static))
     for (long long ch = 0; ch < nchunks; ++ch) {
         uint32_t buf[CAST_CHUNK];
         size_t i0 = (size_t)ch * CAST_CHUNK, cnt = d->n - i0 < CAST_CHUNK ? d->n - i0 : CAST_CHUNK;
@@ -65,7 +72,7 @@ lowp_status lowp_cpu_cast_decode(const struct lowp_cast_desc *d, const void *cod
     LOWP_TRY(cast_check(d, codes, y));
     unsigned nb = lowp_format_code_bytes(d->format);
     long long n = (long long)d->n;
-#pragma omp parallel for schedule(static)
+LOWP_OMP(omp parallel for schedule(static))
     for (long long i = 0; i < n; ++i) {
         uint32_t c = nb == 1 ? ((const uint8_t *)codes)[i] : nb == 2 ? ((const uint16_t *)codes)[i]
                                                                      : ((const uint32_t *)codes)[i];
@@ -78,7 +85,7 @@ lowp_status lowp_cpu_cast_round(const struct lowp_cast_desc *d, const float *x, 
 {
     LOWP_TRY(cast_check(d, x, y));
     long long nchunks = (long long)((d->n + CAST_CHUNK - 1) / CAST_CHUNK);
-#pragma omp parallel for schedule(static)
+LOWP_OMP(omp parallel for schedule(static))
     for (long long ch = 0; ch < nchunks; ++ch) {
         uint32_t buf[CAST_CHUNK];
         size_t i0 = (size_t)ch * CAST_CHUNK, cnt = d->n - i0 < CAST_CHUNK ? d->n - i0 : CAST_CHUNK;
@@ -100,7 +107,7 @@ static uint32_t tensor_amax_bits(const struct lowp_quant_desc *d, const float *x
     if (d->tensor_amax >= 0.0f) return lowp_f32_bits(d->tensor_amax);
     uint32_t amax = 0u;
     long long rows = (long long)d->rows;
-#pragma omp parallel for reduction(max : amax) schedule(static)
+LOWP_OMP(omp parallel for reduction(max : amax) schedule(static))
     for (long long r = 0; r < rows; ++r)
         for (size_t c = 0; c < d->cols; ++c) {
             uint32_t a = lowp_f32_bits(x[(size_t)r * d->ld + c]) & 0x7FFFFFFFu;
@@ -187,7 +194,7 @@ static lowp_status run_blocks(const struct lowp_quant_desc *d, const float *x, u
     }
     /* When x and y alias, a block reads only its own elements before writing them. */
     long long nbl = (long long)nb;
-#pragma omp parallel for schedule(static)
+LOWP_OMP(omp parallel for schedule(static))
     for (long long b = 0; b < nbl; ++b)
         do_block(d, x, (size_t)b, ts, codes, scales, y, bs ? &bs[b] : NULL);
     if (tensor_scale && lowp_quant_two_level(d)) *tensor_scale = lowp_f32_from_bits(ts[1]);
@@ -241,7 +248,7 @@ lowp_status lowp_cpu_dequantize(const struct lowp_quant_desc *d, const uint8_t *
     uint32_t sdec = lowp_f32_bits(tensor_scale);
     size_t bl = lowp_quant_block_len(d);
     long long nbl = (long long)lowp_quant_nblocks(d);
-#pragma omp parallel for schedule(static)
+LOWP_OMP(omp parallel for schedule(static))
     for (long long b = 0; b < nbl; ++b) {
         uint32_t sc = scales[b];
         for (size_t k = 0; k < bl; ++k) {
