@@ -198,7 +198,7 @@ for fmt in (3, 4, 5, 6, 7, 9, 10, 11, 8, 1, 2):
     n = 1 << NBITS[fmt]
     codes = range(n)
     if fmt in (1, 2):
-        codes = sorted(set(list(range(0, n, 37)) + [0, 1, 0x7F7F, 0x7F80, 0x7FC0, 0x8001, 0xFF80, 0x7BFF, 0x7C00, 0x03FF,
+        codes = sorted(set(list(range(0, n, 97)) + [0, 1, 0x7F7F, 0x7F80, 0x7FC0, 0x8001, 0xFF80, 0x7BFF, 0x7C00, 0x03FF,
                                                    0x0400, 0xFBFF, 0x8000, 0x0080, 0x007F]))
     for c in codes:
         if fmt in (8, 11):
@@ -224,9 +224,9 @@ def test_inputs(fmt):
         xs.append(vals[i])
     mx = vals[-1]
     xs += [mx, mx * 1.01, mx * 1.5, mx * 4, 1e30, 3.4e38, 1e-40, 1e-45, 2.0 ** -126, 2.0 ** -149 * 12345]
-    for _ in range(120):
+    for _ in range(50):
         xs.append(rng.uniform(0, 1) * 2.0 ** rng.randint(-30, int(math.log2(max(mx, 2))) + 1))
-    for _ in range(40):  # random fp32 subnormals
+    for _ in range(20):  # random fp32 subnormals
         xs.append(b2f(rng.randint(1, 0x7FFFFF)))
     res = []
     for x in xs:
