@@ -83,7 +83,8 @@ struct lowp_quant_desc {
     enum lowp_overflow overflow;       /* of the elements (MX); two-level clamps   */
     uint64_t seed, stream;             /* SR only                                  */
     float tensor_amax;                 /* two-level only: amax for the tensor scale;
-                                          a negative value means "compute it from x"
+                                          a negative (or NaN) value means "compute it
+                                          from x"
                                           (pass the all-reduced amax when sharded) */
     int clamp_tiny_scale;              /* two-level only: 0 = TE (block scale may be
                                           subnormal or zero), 1 = torchao (clamp the
