@@ -2,7 +2,7 @@
  * stochastic rounding, MX / NVFP4 block quantization (reference and fast
  * CPU), against known answers and against the independent vectors of
  * tests/vectors/formats/formats_vectors.txt (ml_dtypes, numpy, torchao KATs).
- * Usage: test_formats_host [vectors file] [kernels/formats.cl]
+ * Usage: test_formats_host [vectors file]
  * Prints "N passed, M failed" last; exit status 1 on any failure. */
 #include <math.h>
 #include <stdio.h>
@@ -492,31 +492,9 @@ static void test_casts_and_errors(void)
     CHECK(lowp_ref_cast_encode(&d, x, c1) == LOWP_ERR_INVALID_ARG, "bad cast format");
 }
 
-/* kernels/formats.cl must carry the codec core verbatim. */
-static void test_cl_copy(const char *cl_path)
-{
-    const char *core_path = "src/formats/codec_core.h";
-    FILE *a = fopen(core_path, "rb"), *b = fopen(cl_path, "rb");
-    if (!a || !b) {
-        if (a) fclose(a);
-        if (b) fclose(b);
-        printf("note: %s or %s not found, codec copy not checked\n", core_path, cl_path);
-        return;
-    }
-    static char sa[200000], sb[400000];
-    size_t na = fread(sa, 1, sizeof sa - 1, a), nb = fread(sb, 1, sizeof sb - 1, b);
-    sa[na] = 0; sb[nb] = 0;
-    fclose(a); fclose(b);
-    const char *B = "/* ==== BEGIN LOWP CODEC CORE ==== */", *E = "/* ==== END LOWP CODEC CORE ==== */";
-    char *a0 = strstr(sa, B), *a1 = strstr(sa, E), *b0 = strstr(sb, B), *b1 = strstr(sb, E);
-    CHECK(a0 && a1 && b0 && b1 && (a1 - a0) == (b1 - b0) && !memcmp(a0, b0, (size_t)(a1 - a0)),
-          "kernels/formats.cl codec core differs from src/formats/codec_core.h");
-}
-
 int main(int argc, char **argv)
 {
     const char *vec = argc > 1 ? argv[1] : "tests/vectors/formats/formats_vectors.txt";
-    const char *cl = argc > 2 ? argv[2] : "kernels/formats.cl";
     test_known_scalars();
     test_roundtrip_all();
     test_midpoints();
@@ -526,7 +504,6 @@ int main(int argc, char **argv)
     test_vectors(vec);
     test_layouts_and_cpu();
     test_casts_and_errors();
-    test_cl_copy(cl);
     printf("%ld passed, %ld failed\n", g_pass, g_fail);
     return g_fail ? 1 : 0;
 }

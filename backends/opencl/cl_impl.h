@@ -12,7 +12,7 @@
 #define LOWP_CL_MAX_KERNELS  128
 
 struct lowp_cl_program {
-    char family[32];   /* "basic" -> kernels/common.cl + philox.cl + basic.cl */
+    char family[32];   /* "basic" -> common.cl + philox.cl + codec.cl + basic.cl */
     char options[512]; /* extra build options (-D tuning values) */
     cl_program program;
 };

@@ -1,4 +1,4 @@
-/* codec.c — public scalar codec API (lowp/formats.h) over codec_core.h. */
+/* codec.c — public scalar codec API (lowp/formats.h) over kernels/codec.cl. */
 #include "formats/codec.h"
 
 static int valid_format(enum lowp_format f) { return (int)f >= 0 && f < LOWP_FORMAT_COUNT; }

@@ -1,5 +1,6 @@
-/* codec.h — C entry to the exact scalar codecs (src/formats/codec_core.h),
- * shared by the reference and the fast CPU backend. */
+/* codec.h — C entry to the exact scalar codecs of kernels/codec.cl (the one
+ * copy, shared with every OpenCL program), used by the reference and the fast
+ * CPU backend. kernels/ is on the private include path (CMakeLists.txt). */
 #ifndef LOWP_FORMATS_CODEC_H
 #define LOWP_FORMATS_CODEC_H
 
@@ -7,8 +8,7 @@
 #include <string.h>
 #include "lowp/formats.h"
 
-#define LOWP_CC_FN static inline
-#include "formats/codec_core.h"
+#include "codec.cl"
 
 static inline uint32_t lowp_f32_bits(float x) { uint32_t u; memcpy(&u, &x, 4); return u; }
 static inline float lowp_f32_from_bits(uint32_t u) { float x; memcpy(&x, &u, 4); return x; }

@@ -1,7 +1,7 @@
 /* formats_ref.c — the reference: plain loops, one stage at a time.
  * 1) block amax (integer compare of |x| bits, NaN/Inf poisons the block),
  * 2) one scale per block, 3) every element encoded with the codec of
- * src/formats/codec_core.h, 4) statistics summed block by block in block
+ * kernels/codec.cl, 4) statistics summed block by block in block
  * order, element by element in block-local order (the fast path sums in the
  * same order, so statistics are bit-identical too). */
 #include <math.h>

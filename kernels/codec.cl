@@ -1,18 +1,36 @@
-/* codec_core.h — the exact scalar codecs of lowp, written in the common
- * subset of C11 and OpenCL C 1.2 so that kernels/formats.cl carries a
- * verbatim copy (tests/test_formats_host.c checks that the copy between the
- * BEGIN/END markers is identical). Only integer arithmetic on fp32 bit
- * patterns is used: no float arithmetic at all, so device denormal
- * flushing, FMA contraction and inexact division cannot change a bit.
+/* codec.cl - the exact scalar codecs of lowp (one copy for C and OpenCL).
  *
- * Before including: C defines LOWP_CC_FN as `static inline` and provides
- * uint32_t/uint64_t/int32_t/int64_t; OpenCL typedefs them to uint/ulong/...
+ * Valid C11 and OpenCL C 1.2 at once, ASCII only:
+ *   - every OpenCL program is common.cl + philox.cl + codec.cl + <family>.cl
+ *     (backends/opencl/cl_program.c), so any family's kernels can call the
+ *     codecs (fused Hadamard + quantize, quantized matmul operands, bf16
+ *     optimizer state);
+ *   - C code includes it through src/formats/codec.h (CMake puts kernels/ on
+ *     the private include path of the library and of internal code).
+ *
+ * Only integer arithmetic on fp32 bit patterns is used: no float arithmetic
+ * at all, so device denormal flushing, FMA contraction and inexact division
+ * cannot change a bit.
  *
  * Core idea: every finite value is an exact pair (sig, exp) meaning
  * sig * 2^exp with sig < 2^62. lowp_cc_round() rounds such a pair into any
  * format (RNE or stochastic, saturating or not); fp32 itself is one of
- * the formats, which gives an exact software fp32 multiply and divide. */
-/* ==== BEGIN LOWP CODEC CORE ==== */
+ * the formats, which gives an exact software fp32 multiply and divide.
+ * Semantics: docs/formats.md. */
+#ifndef LOWP_CODEC_CL
+#define LOWP_CODEC_CL
+
+#ifdef __OPENCL_VERSION__
+typedef uint uint32_t;
+typedef ulong uint64_t;
+typedef int int32_t;
+typedef long int64_t;
+#else
+#include <stdint.h>
+#endif
+/* Every codec function is file-local and inlinable in both languages. */
+#define LOWP_CC_FN static inline
+
 #define LOWP_CK_IEEE   0  /* Inf (exp all ones, mant 0) and NaN                 */
 #define LOWP_CK_FN     1  /* no Inf; magnitude all ones is NaN                  */
 #define LOWP_CK_FINITE 2  /* every code is a finite number                      */
@@ -206,7 +224,7 @@ LOWP_CC_FN int32_t lowp_cc_unpack(int32_t f, uint32_t code, uint32_t *sign, uint
     return 0;
 }
 
-/* Round (sign, sig, exp) to fp32 bits with RNE; sig == 0 gives ±0. */
+/* Round (sign, sig, exp) to fp32 bits with RNE; sig == 0 gives +/-0. */
 LOWP_CC_FN uint32_t lowp_cc_f32_pack(uint32_t sign, uint64_t sig, int32_t exp)
 {
     if (sig == 0u) return sign << 31;
@@ -390,4 +408,4 @@ LOWP_CC_FN uint32_t lowp_cc_elem_decode_mx(int32_t elem, uint32_t q, uint32_t sb
     if (sbyte == 0xFFu) return 0x7FC00000u;
     return lowp_cc_decode_scaled(elem, q, (int32_t)sbyte - 127);
 }
-/* ==== END LOWP CODEC CORE ==== */
+#endif /* LOWP_CODEC_CL */
