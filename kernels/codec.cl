@@ -408,4 +408,21 @@ LOWP_CC_FN uint32_t lowp_cc_elem_decode_mx(int32_t elem, uint32_t q, uint32_t sb
     if (sbyte == 0xFFu) return 0x7FC00000u;
     return lowp_cc_decode_scaled(elem, q, (int32_t)sbyte - 127);
 }
+/* MX statistics: 1 if |x| > max_elem * 2^(sbyte - 127), i.e. the element
+ * saturated or overflowed; 0 for a NaN scale, NaN x or zero. Exact (integer
+ * compare of the two (sig, exp) pairs), equal to the reference's double test. */
+LOWP_CC_FN int32_t lowp_cc_mx_clipped(int32_t elem, uint32_t xbits, uint32_t sbyte)
+{
+    uint32_t a = xbits & 0x7FFFFFFFu, t;
+    if (sbyte == 0xFFu || a > 0x7F800000u) return 0;
+    if (a == 0x7F800000u) return 1;
+    if (a == 0u) return 0;
+    uint64_t ms, xs; int32_t me, xe;
+    lowp_cc_unpack(elem, lowp_cc_format(elem).maxmag, &t, &ms, &me);
+    me += (int32_t)sbyte - 127;
+    lowp_cc_f32_split(a, &t, &xs, &xe);
+    int32_t lx = lowp_cc_ilog2(xs), lm = lowp_cc_ilog2(ms);
+    if (lx + xe != lm + me) return lx + xe > lm + me ? 1 : 0;
+    return (xs << (uint32_t)(40 - lx)) > (ms << (uint32_t)(40 - lm)) ? 1 : 0;
+}
 #endif /* LOWP_CODEC_CL */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cl_basic.h"
+#include "cl_formats.h"
 #include "cl_impl.h"
 
 static lowp_status cl_context_open(struct lowp_context *ctx)
@@ -140,6 +141,23 @@ lowp_status lowp_cl_launch(struct lowp_context *ctx, cl_kernel kernel, cl_uint d
     return LOWP_OK;
 }
 
+/* Grid-stride kernels loop over their range, so the grid can stay bounded:
+ * enough work-groups to fill any current GPU, few enough to launch cheaply. */
+#define ITEMS_LOCAL 256
+#define ITEMS_MAX_GROUPS 16384
+
+lowp_status lowp_cl_launch_items(struct lowp_context *ctx, cl_kernel kernel, size_t items)
+{
+    size_t local = lowp_cl_local_size(ctx, kernel, ITEMS_LOCAL, ITEMS_LOCAL);
+    size_t groups = (items + local - 1) / local;
+    if (groups > ITEMS_MAX_GROUPS)
+        groups = ITEMS_MAX_GROUPS;
+    if (groups == 0)
+        groups = 1;
+    size_t global = groups * local;
+    return lowp_cl_launch(ctx, kernel, 1, &global, &local);
+}
+
 const struct lowp_backend_ops lowp_opencl_backend = {
     .name = "opencl",
     .enumerate = lowp_cl_enumerate,
@@ -156,4 +174,10 @@ const struct lowp_backend_ops lowp_opencl_backend = {
     .axpy_f32 = lowp_cl_axpy_f32,
     .random_u32 = lowp_cl_random_u32,
     .reduce_rows_f32 = lowp_cl_reduce_rows_f32,
+    .cast_encode = lowp_cl_cast_encode,
+    .cast_decode = lowp_cl_cast_decode,
+    .cast_round = lowp_cl_cast_round,
+    .quantize = lowp_cl_quantize,
+    .dequantize = lowp_cl_dequantize,
+    .fake_quantize = lowp_cl_fake_quantize,
 };

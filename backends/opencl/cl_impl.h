@@ -76,6 +76,10 @@ size_t lowp_cl_local_size(struct lowp_context *ctx, cl_kernel kernel, size_t pre
 lowp_status lowp_cl_launch(struct lowp_context *ctx, cl_kernel kernel, cl_uint dims, const size_t *global,
                            const size_t *local);
 
+/* 1-D launch of a grid-stride kernel over `items` work units: work-groups of
+ * 256 (or the override), at most 16384 of them. */
+lowp_status lowp_cl_launch_items(struct lowp_context *ctx, cl_kernel kernel, size_t items);
+
 /* Set kernel argument i from a value. */
 #define LOWP_CL_ARG(kernel, i, value) \
     LOWP_CL_CALL(clSetKernelArg((kernel), (i), sizeof(value), &(value)))

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "lowp/context.h"
 #include "lowp/status.h"
 
 #ifdef __cplusplus
@@ -120,28 +121,66 @@ struct lowp_cast_desc {
 
 /* ---- scalar codecs (exact, no host float arithmetic involved) ---- */
 /* Encode one fp32 value. rbits: the 32 random bits (SR only). */
-uint32_t lowp_format_encode(enum lowp_format f, float x, enum lowp_rounding r,
+LOWP_API uint32_t lowp_format_encode(enum lowp_format f, float x, enum lowp_rounding r,
                             uint32_t rbits, enum lowp_overflow o);
 /* Decode one code to fp32 (exact for every format). */
-float lowp_format_decode(enum lowp_format f, uint32_t code);
-const char *lowp_format_name(enum lowp_format f);
-unsigned lowp_format_bits(enum lowp_format f);        /* 32,16,8,6,4,(7 for UE4M3) */
-unsigned lowp_format_code_bytes(enum lowp_format f);  /* unpacked storage: 1, 2, 4 */
-float lowp_format_max(enum lowp_format f);            /* largest finite value      */
+LOWP_API float lowp_format_decode(enum lowp_format f, uint32_t code);
+LOWP_API const char *lowp_format_name(enum lowp_format f);
+LOWP_API unsigned lowp_format_bits(enum lowp_format f);        /* 32,16,8,6,4,(7 for UE4M3) */
+LOWP_API unsigned lowp_format_code_bytes(enum lowp_format f);  /* unpacked storage: 1, 2, 4 */
+LOWP_API float lowp_format_max(enum lowp_format f);            /* largest finite value      */
 
 /* ---- sizes of the quantized storage for a descriptor ---- */
 /* Packed element bytes: 8-bit formats 1/elt, FP6 4 values in 3 bytes, FP4 2/byte. */
-lowp_status lowp_quant_sizes(const struct lowp_quant_desc *d, size_t *code_bytes,
+LOWP_API lowp_status lowp_quant_sizes(const struct lowp_quant_desc *d, size_t *code_bytes,
                              size_t *scale_count);
 
 /* Two-level scheme: the fp32 tensor decode scale s_dec for a tensor amax
- * (what quantize returns in *tensor_scale; device paths call this after the
- * lowp_quant_tensor_amax kernel). */
-lowp_status lowp_quant_tensor_decode_scale(const struct lowp_quant_desc *d, float tensor_amax, float *s_dec);
+ * (the value lowp_quantize writes to tensor_scale). */
+LOWP_API lowp_status lowp_quant_tensor_decode_scale(const struct lowp_quant_desc *d, float tensor_amax, float *s_dec);
 
 /* Default descriptors: MXFP4-like (32, E8M0, FLOOR) and NVFP4 (16, UE4M3). */
-struct lowp_quant_desc lowp_quant_desc_mx(size_t rows, size_t cols, enum lowp_format elem);
-struct lowp_quant_desc lowp_quant_desc_nvfp4(size_t rows, size_t cols);
+LOWP_API struct lowp_quant_desc lowp_quant_desc_mx(size_t rows, size_t cols, enum lowp_format elem);
+LOWP_API struct lowp_quant_desc lowp_quant_desc_nvfp4(size_t rows, size_t cols);
+
+/* ---- device ops: every device gives the reference's bits ----
+ * Offsets count elements of each buffer's own type: x and y in floats;
+ * cast codes in lowp_format_code_bytes(d->format)-byte units; packed block
+ * codes and scales in bytes; tensor_scale in floats. Ops are queued on the
+ * context like every lowp op; only a non-NULL `stats` makes the call wait
+ * (the statistics are read back to the host). */
+
+/* codes[codes_offset + i] = encode(x[x_offset + i]), i < d->n (1-, 2- or
+ * 4-byte codes; FP6/FP4 unpacked in the low bits of a byte). */
+LOWP_API lowp_status lowp_cast(lowp_context *ctx, const struct lowp_cast_desc *d, const lowp_buffer *x,
+                               size_t x_offset, lowp_buffer *codes, size_t codes_offset);
+/* y[y_offset + i] = decode(codes[codes_offset + i]) (exact). */
+LOWP_API lowp_status lowp_cast_decode(lowp_context *ctx, const struct lowp_cast_desc *d, const lowp_buffer *codes,
+                                      size_t codes_offset, lowp_buffer *y, size_t y_offset);
+/* y = decode(encode(x)) ("fake cast"); y may be x at the same offset. */
+LOWP_API lowp_status lowp_cast_round(lowp_context *ctx, const struct lowp_cast_desc *d, const lowp_buffer *x,
+                                     size_t x_offset, lowp_buffer *y, size_t y_offset);
+
+/* Block-quantize the rows x cols matrix x (stride d->ld) into packed codes
+ * (lowp_quant_sizes() bytes) and one scale byte per block. Two-level scale
+ * formats (ue4m3, ue5m3) also need `tensor_scale`: it receives s_dec, the
+ * fp32 tensor decode scale, on the device (pass it to lowp_dequantize); for
+ * E8M0 it may be NULL. The tensor amax is d->tensor_amax when >= 0, else it
+ * is computed on the device over the finite elements of x. stats may be NULL. */
+LOWP_API lowp_status lowp_quantize(lowp_context *ctx, const struct lowp_quant_desc *d, const lowp_buffer *x,
+                                   size_t x_offset, lowp_buffer *codes, size_t codes_offset, lowp_buffer *scales,
+                                   size_t scales_offset, lowp_buffer *tensor_scale, size_t tensor_scale_offset,
+                                   struct lowp_quant_stats *stats);
+/* y (stride d->ld) = the values the codes stand for. tensor_scale: two-level only. */
+LOWP_API lowp_status lowp_dequantize(lowp_context *ctx, const struct lowp_quant_desc *d, const lowp_buffer *codes,
+                                     size_t codes_offset, const lowp_buffer *scales, size_t scales_offset,
+                                     const lowp_buffer *tensor_scale, size_t tensor_scale_offset, lowp_buffer *y,
+                                     size_t y_offset);
+/* y = dequantize(quantize(x)) in one pass, without storing codes; y may be x
+ * at the same offset. stats may be NULL. */
+LOWP_API lowp_status lowp_fake_quantize(lowp_context *ctx, const struct lowp_quant_desc *d, const lowp_buffer *x,
+                                        size_t x_offset, lowp_buffer *y, size_t y_offset,
+                                        struct lowp_quant_stats *stats);
 
 #ifdef __cplusplus
 }
