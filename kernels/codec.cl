@@ -84,9 +84,15 @@ LOWP_CC_FN lowp_cc_fmt lowp_cc_format(int32_t f)
     return p;
 }
 
-/* floor(log2(v)) for v > 0, branch-light binary search (no clz builtin). */
+/* floor(log2(v)) for v > 0: the count-leading-zeros instruction where the
+ * language has one, a branch-light binary search otherwise. */
 LOWP_CC_FN int32_t lowp_cc_ilog2(uint64_t v)
 {
+#if defined(__OPENCL_VERSION__)
+    return 63 - (int32_t)clz(v);
+#elif defined(__GNUC__)
+    return 63 - __builtin_clzll(v);
+#else
     int32_t r = 0;
     if (v >> 32) { v >>= 32; r += 32; }
     if (v >> 16) { v >>= 16; r += 16; }
@@ -95,6 +101,7 @@ LOWP_CC_FN int32_t lowp_cc_ilog2(uint64_t v)
     if (v >> 2) { v >>= 2; r += 2; }
     if (v >> 1) { r += 1; }
     return r;
+#endif
 }
 
 /* Code with sign applied (two's complement for INT formats). */
