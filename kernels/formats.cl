@@ -156,6 +156,13 @@ static inline ulong lowp_qb_nslabs(int layout, ulong rows, ulong cols, uint bloc
     return nsr * ((units + nbs_max - 1ul) / nbs_max);
 }
 
+/* Local position of slab element (i, jj): unit jj / bw, block-local index
+ * i*bw + jj % bw. */
+static inline uint lowp_qb_pos(const lowp_qb_slab *g, uint i, uint jj)
+{
+    return (jj >> g->bwl) * g->bl + (i << g->bwl) + (jj & ((1u << g->bwl) - 1u));
+}
+
 /* Scale-array index of unit u of the slab. */
 static inline ulong lowp_qb_block_id(int layout, ulong rows, ulong cols, uint block, const lowp_qb_slab *g, uint u)
 {
@@ -185,7 +192,7 @@ static inline uint lowp_qb_group_p(int layout, ulong rows, ulong cols, const low
         *s0 = (g->r0 + i) * cols + g->c0 + jj;
         jj += e;
     }
-    return ((jj >> g->bwl) * g->bl) + (i << g->bwl) + (jj & ((1u << g->bwl) - 1u));
+    return lowp_qb_pos(g, i, jj);
 }
 
 static inline uint lowp_qb_bits(int f)
@@ -290,7 +297,7 @@ __kernel void lowp_quant_blocks(__global const uint *x, ulong x_off, ulong rows,
             uint i = t / wq, jj0 = (t % wq) * 4u;
             for (uint j = 0u; j < 4u && jj0 + j < g.W; ++j) {
                 uint jj = jj0 + j, u = jj >> g.bwl;
-                uint p = u * g.bl + (i << g.bwl) + (jj & ((1u << g.bwl) - 1u));
+                uint p = lowp_qb_pos(&g, i, jj);
                 uint xb = x[x_off + (g.r0 + i) * ld + g.c0 + jj];
                 uint a = xb & 0x7FFFFFFFu;
                 lx[p] = xb;
@@ -320,7 +327,7 @@ __kernel void lowp_quant_blocks(__global const uint *x, ulong x_off, ulong rows,
             uint4 w = (uint4)(0u, 0u, 0u, 0u);
             for (uint j = 0u; j < 4u && jj0 + j < g.W; ++j) {
                 uint jj = jj0 + j, u = jj >> g.bwl;
-                uint p = u * g.bl + (i << g.bwl) + (jj & ((1u << g.bwl) - 1u));
+                uint p = lowp_qb_pos(&g, i, jj);
                 ulong r = g.r0 + i, c = g.c0 + jj, idx = r * cols + c;
                 uint rb = 0u;
                 if (rounding) {
@@ -479,7 +486,7 @@ __kernel void lowp_dequant_blocks(__global const uchar *codes, ulong codes_off, 
             uint i = t / wq, jj0 = (t % wq) * 4u;
             for (uint j = 0u; j < 4u && jj0 + j < g.W; ++j) {
                 uint jj = jj0 + j, u = jj >> g.bwl;
-                uint p = u * g.bl + (i << g.bwl) + (jj & ((1u << g.bwl) - 1u));
+                uint p = lowp_qb_pos(&g, i, jj);
                 uint q = lq[p], sc = lsc[u];
                 y[y_off + (g.r0 + i) * ld + g.c0 + jj] =
                     two ? lowp_cc_elem_decode2(elem, q, scale_fmt, sc, sd) : lowp_cc_elem_decode_mx(elem, q, sc);

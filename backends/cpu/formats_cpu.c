@@ -22,17 +22,6 @@
 
 /* ---------------- casts ---------------- */
 
-static lowp_status cast_check(const struct lowp_cast_desc *d, const void *a, const void *b)
-{
-    LOWP_CHECK_NOT_NULL(d);
-    LOWP_CHECK_NOT_NULL(a);
-    LOWP_CHECK_NOT_NULL(b);
-    LOWP_CHECK_ARG((int)d->format >= 0 && d->format < LOWP_FORMAT_COUNT, "cast: unknown format %d", (int)d->format);
-    LOWP_CHECK_ARG(d->rounding == LOWP_ROUNDING_RNE || d->rounding == LOWP_ROUNDING_SR, "cast: unknown rounding %d", (int)d->rounding);
-    LOWP_CHECK_ARG(d->overflow == LOWP_OVERFLOW_SATURATE || d->overflow == LOWP_OVERFLOW_NONSAT, "cast: unknown overflow %d", (int)d->overflow);
-    return LOWP_OK;
-}
-
 /* Encode x[i0..i0+cnt) into out[] (cnt <= 4 sharing one Philox block when aligned). */
 static void cast_chunk(const struct lowp_cast_desc *d, const float *x, size_t i0, size_t cnt, uint32_t *out)
 {
@@ -50,7 +39,7 @@ static void cast_chunk(const struct lowp_cast_desc *d, const float *x, size_t i0
 
 lowp_status lowp_cpu_cast_encode(const struct lowp_cast_desc *d, const float *x, void *codes)
 {
-    LOWP_TRY(cast_check(d, x, codes));
+    LOWP_TRY(lowp_cast_check(d, x, codes));
     unsigned nb = lowp_format_code_bytes(d->format);
     long long nchunks = (long long)((d->n + CAST_CHUNK - 1) / CAST_CHUNK);
 LOWP_OMP(omp parallel for schedule(static))
@@ -69,7 +58,7 @@ LOWP_OMP(omp parallel for schedule(static))
 
 lowp_status lowp_cpu_cast_decode(const struct lowp_cast_desc *d, const void *codes, float *y)
 {
-    LOWP_TRY(cast_check(d, codes, y));
+    LOWP_TRY(lowp_cast_check(d, codes, y));
     unsigned nb = lowp_format_code_bytes(d->format);
     long long n = (long long)d->n;
 LOWP_OMP(omp parallel for schedule(static))
@@ -83,7 +72,7 @@ LOWP_OMP(omp parallel for schedule(static))
 
 lowp_status lowp_cpu_cast_round(const struct lowp_cast_desc *d, const float *x, float *y)
 {
-    LOWP_TRY(cast_check(d, x, y));
+    LOWP_TRY(lowp_cast_check(d, x, y));
     long long nchunks = (long long)((d->n + CAST_CHUNK - 1) / CAST_CHUNK);
 LOWP_OMP(omp parallel for schedule(static))
     for (long long ch = 0; ch < nchunks; ++ch) {

@@ -5,6 +5,17 @@
 #include "formats/codec.h"
 #include "formats/quant.h"
 
+lowp_status lowp_cast_check(const struct lowp_cast_desc *d, const void *a, const void *b)
+{
+    LOWP_CHECK_NOT_NULL(d);
+    LOWP_CHECK_NOT_NULL(a);
+    LOWP_CHECK_NOT_NULL(b);
+    LOWP_CHECK_ARG((int)d->format >= 0 && d->format < LOWP_FORMAT_COUNT, "cast: unknown format %d", (int)d->format);
+    LOWP_CHECK_ARG(d->rounding == LOWP_ROUNDING_RNE || d->rounding == LOWP_ROUNDING_SR, "cast: unknown rounding %d", (int)d->rounding);
+    LOWP_CHECK_ARG(d->overflow == LOWP_OVERFLOW_SATURATE || d->overflow == LOWP_OVERFLOW_NONSAT, "cast: unknown overflow %d", (int)d->overflow);
+    return LOWP_OK;
+}
+
 lowp_status lowp_quant_check(const struct lowp_quant_desc *d)
 {
     LOWP_CHECK_NOT_NULL(d);

@@ -17,6 +17,9 @@
 #include <stdint.h>
 #include "lowp/formats.h"
 
+/* Validate a cast descriptor and its two host pointers. */
+lowp_status lowp_cast_check(const struct lowp_cast_desc *d, const void *a, const void *b);
+
 /* Validate a descriptor (clear message, LOWP_ERR_INVALID_ARG/UNSUPPORTED). */
 lowp_status lowp_quant_check(const struct lowp_quant_desc *d);
 

@@ -13,17 +13,6 @@
 #include "formats/quant.h"
 #include "ref/formats_ref.h"
 
-static lowp_status cast_check(const struct lowp_cast_desc *d, const void *a, const void *b)
-{
-    LOWP_CHECK_NOT_NULL(d);
-    LOWP_CHECK_NOT_NULL(a);
-    LOWP_CHECK_NOT_NULL(b);
-    LOWP_CHECK_ARG((int)d->format >= 0 && d->format < LOWP_FORMAT_COUNT, "cast: unknown format %d", (int)d->format);
-    LOWP_CHECK_ARG(d->rounding == LOWP_ROUNDING_RNE || d->rounding == LOWP_ROUNDING_SR, "cast: unknown rounding %d", (int)d->rounding);
-    LOWP_CHECK_ARG(d->overflow == LOWP_OVERFLOW_SATURATE || d->overflow == LOWP_OVERFLOW_NONSAT, "cast: unknown overflow %d", (int)d->overflow);
-    return LOWP_OK;
-}
-
 static uint32_t cast_one(const struct lowp_cast_desc *d, float x, size_t i)
 {
     int sr = d->rounding == LOWP_ROUNDING_SR;
@@ -33,7 +22,7 @@ static uint32_t cast_one(const struct lowp_cast_desc *d, float x, size_t i)
 
 lowp_status lowp_ref_cast_encode(const struct lowp_cast_desc *d, const float *x, void *codes)
 {
-    LOWP_TRY(cast_check(d, x, codes));
+    LOWP_TRY(lowp_cast_check(d, x, codes));
     unsigned nb = lowp_format_code_bytes(d->format);
     for (size_t i = 0; i < d->n; ++i) {
         uint32_t c = cast_one(d, x[i], i);
@@ -46,7 +35,7 @@ lowp_status lowp_ref_cast_encode(const struct lowp_cast_desc *d, const float *x,
 
 lowp_status lowp_ref_cast_decode(const struct lowp_cast_desc *d, const void *codes, float *y)
 {
-    LOWP_TRY(cast_check(d, codes, y));
+    LOWP_TRY(lowp_cast_check(d, codes, y));
     unsigned nb = lowp_format_code_bytes(d->format);
     for (size_t i = 0; i < d->n; ++i) {
         uint32_t c = nb == 1 ? ((const uint8_t *)codes)[i] : nb == 2 ? ((const uint16_t *)codes)[i]
@@ -58,7 +47,7 @@ lowp_status lowp_ref_cast_decode(const struct lowp_cast_desc *d, const void *cod
 
 lowp_status lowp_ref_cast_round(const struct lowp_cast_desc *d, const float *x, float *y)
 {
-    LOWP_TRY(cast_check(d, x, y));
+    LOWP_TRY(lowp_cast_check(d, x, y));
     for (size_t i = 0; i < d->n; ++i)
         y[i] = lowp_f32_from_bits(lowp_cc_decode_bits((int32_t)d->format, cast_one(d, x[i], i)));
     return LOWP_OK;
