@@ -5,5 +5,6 @@ const struct lowp_bench_entry lowp_bench_table[] = {
     {"basic", lowp_bench_basic},
     {"optim", lowp_bench_optim},
     {"matmul", lowp_bench_matmul},
+    {"formats", lowp_bench_formats},
 };
 const size_t lowp_bench_table_size = sizeof lowp_bench_table / sizeof lowp_bench_table[0];

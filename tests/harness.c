@@ -123,6 +123,30 @@ int th_compare_u32(struct th *t, const char *what, const uint32_t *got, const ui
     return 1;
 }
 
+int th_compare_u8(struct th *t, const char *what, const uint8_t *got, const uint8_t *ref, size_t n)
+{
+    for (size_t i = 0; i < n; ++i) {
+        if (got[i] != ref[i]) {
+            th_check(t, 0, "%s: byte %zu of %zu: got 0x%02x, reference 0x%02x", what, i, n, got[i], ref[i]);
+            return 0;
+        }
+    }
+    th_check(t, 1, "%s", what);
+    return 1;
+}
+
+lowp_buffer *th_upload(struct th *t, lowp_context *ctx, const void *host, size_t n, size_t elem)
+{
+    lowp_buffer *b = NULL;
+    if (!th_ok(t, th_guarded_alloc(ctx, n, elem, &b), "alloc"))
+        return NULL;
+    if (!th_ok(t, lowp_buffer_write(b, TH_GUARD * elem, host, n * elem), "write")) {
+        lowp_buffer_free(b);
+        return NULL;
+    }
+    return b;
+}
+
 lowp_status th_guarded_alloc(lowp_context *ctx, size_t n, size_t elem, lowp_buffer **out)
 {
     size_t bytes = (n + 2 * TH_GUARD) * elem;

@@ -51,10 +51,14 @@ int th_ok(struct th *t, lowp_status s, const char *what);
  * (bit-exact when tol is TH_EXACT, including the sign of zero). */
 int th_compare_f32(struct th *t, const char *what, const float *got, const float *ref, size_t n, struct th_tol tol);
 int th_compare_u32(struct th *t, const char *what, const uint32_t *got, const uint32_t *ref, size_t n);
+int th_compare_u8(struct th *t, const char *what, const uint8_t *got, const uint8_t *ref, size_t n);
 
 /* A device buffer of n elements of `elem` bytes between TH_GUARD guard
  * elements on each side; the payload starts at element TH_GUARD. */
 lowp_status th_guarded_alloc(lowp_context *ctx, size_t n, size_t elem, lowp_buffer **out);
+/* A guarded buffer holding a copy of n host elements (NULL, with a failed
+ * check, on error). */
+lowp_buffer *th_upload(struct th *t, lowp_context *ctx, const void *host, size_t n, size_t elem);
 /* Check the guards, then read the payload into `host`. */
 int th_guarded_read(struct th *t, const char *what, lowp_buffer *buf, size_t n, size_t elem, void *host);
 

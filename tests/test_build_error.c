@@ -29,7 +29,7 @@ static int make_broken_kernels(const char *src, char *dir)
 {
     if (mkdtemp(dir) == NULL)
         return 0;
-    const char *files[] = {"common.cl", "philox.cl", "basic.cl", "reduce.cl"};
+    const char *files[] = {"common.cl", "philox.cl", "codec.cl", "basic.cl", "reduce.cl"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; ++i) {
         char from[1024], to[1024];
         snprintf(from, sizeof from, "%s/%s", src, files[i]);

@@ -20,19 +20,6 @@ static void special_inputs(float *x, size_t n, uint64_t seed)
         x[(i * 37) % n] = specials[i];
 }
 
-/* Upload host data into a guarded buffer. */
-static lowp_buffer *upload(struct th *t, lowp_context *ctx, const void *host, size_t n, size_t elem)
-{
-    lowp_buffer *b = NULL;
-    if (!th_ok(t, th_guarded_alloc(ctx, n, elem, &b), "alloc"))
-        return NULL;
-    if (!th_ok(t, lowp_buffer_write(b, TH_GUARD * elem, host, n * elem), "write")) {
-        lowp_buffer_free(b);
-        return NULL;
-    }
-    return b;
-}
-
 static void test_fill(struct th *t, lowp_context *ctx)
 {
     const float values[] = {1.5f, -0.0f, NAN, -INFINITY};
@@ -67,7 +54,7 @@ static void test_scale_axpy(struct th *t, lowp_context *ctx)
         }
         special_inputs(x, n, 11 + n);
         th_fill_uniform(y, n, -2.0f, 2.0f, 5 + n);
-        lowp_buffer *bx = upload(t, ctx, x, n, sizeof(float)), *by = upload(t, ctx, y, n, sizeof(float));
+        lowp_buffer *bx = th_upload(t, ctx, x, n, sizeof(float)), *by = th_upload(t, ctx, y, n, sizeof(float));
         if (bx && by && th_ok(t, lowp_scale_f32(ctx, bx, TH_GUARD, n, -0.3f), "lowp_scale_f32") &&
             th_guarded_read(t, "scale", bx, n, sizeof(float), got)) {
             lowp_ref_scale_f32(x, n, -0.3f);
@@ -89,7 +76,7 @@ static void test_copy(struct th *t, lowp_context *ctx)
     const size_t n = 10007;
     float *x = malloc(n * sizeof *x), *got = malloc(n * sizeof *got);
     special_inputs(x, n, 3);
-    lowp_buffer *src = upload(t, ctx, x, n, sizeof(float)), *dst = NULL;
+    lowp_buffer *src = th_upload(t, ctx, x, n, sizeof(float)), *dst = NULL;
     if (src && th_ok(t, th_guarded_alloc(ctx, n, sizeof(float), &dst), "alloc")) {
         /* Odd byte offsets too: copies are byte ranges. */
         th_ok(t, lowp_buffer_copy(dst, TH_GUARD * 4, src, TH_GUARD * 4, 1), "copy 1 byte");
@@ -144,7 +131,7 @@ static void reduce_case(struct th *t, lowp_context *ctx, lowp_reduce_op op, stru
         x[extent / 3] = -INFINITY;
         x[1] = -0.0f;
     }
-    lowp_buffer *bx = upload(t, ctx, x, extent, sizeof(float)), *bo = NULL;
+    lowp_buffer *bx = th_upload(t, ctx, x, extent, sizeof(float)), *bo = NULL;
     struct lowp_reduce_desc d = {.op = op, .rows = sh.rows, .cols = sh.cols, .x_offset = TH_GUARD,
                                  .row_stride = sh.stride, .out_offset = TH_GUARD};
     char what[96];
@@ -188,7 +175,7 @@ static void test_reduce_subnormal(struct th *t, lowp_context *ctx)
     for (size_t i = 0; i < n; ++i)
         x[i] = (float)(i % 7 + 1) * 1e-41f;
     float got = 0.0f, ref = 0.0f;
-    lowp_buffer *b = upload(t, ctx, x, n, sizeof(float));
+    lowp_buffer *b = th_upload(t, ctx, x, n, sizeof(float));
     struct lowp_reduce_desc d = {.op = LOWP_REDUCE_SUM, .rows = 1, .cols = n, .row_stride = n};
     if (b && th_ok(t, lowp_reduce_f32(ctx, LOWP_REDUCE_SUM, b, TH_GUARD, n, &got), "lowp_reduce_f32") &&
         th_ok(t, lowp_ref_reduce_rows_f32(&d, x, &ref), "reference"))

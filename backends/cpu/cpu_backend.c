@@ -12,6 +12,7 @@
 #include "basic_cpu.h"
 #include "optim_cpu.h"
 #include "matmul_cpu.h"
+#include "formats_cpu.h"
 #include "core/backend.h"
 #include "core/error.h"
 
@@ -214,6 +215,64 @@ static lowp_status cpu_matmul(struct lowp_context *ctx, const struct lowp_matmul
                            b ? b->bytes / sizeof(float) : 0, F32(c), c->bytes / sizeof(float));
 }
 
+/* ---- formats.h: the OpenMP code of formats_cpu.c on host pointers ---- */
+#define BYTES(buf, off) ((uint8_t *)(buf)->handle + (off))
+
+static lowp_status cpu_cast_encode(struct lowp_context *ctx, const struct lowp_cast_desc *d,
+                                   const struct lowp_buffer *x, size_t x_offset, struct lowp_buffer *codes,
+                                   size_t codes_offset)
+{
+    (void)ctx;
+    return lowp_cpu_cast_encode(d, F32(x) + x_offset, BYTES(codes, codes_offset * lowp_format_code_bytes(d->format)));
+}
+
+static lowp_status cpu_cast_decode(struct lowp_context *ctx, const struct lowp_cast_desc *d,
+                                   const struct lowp_buffer *codes, size_t codes_offset, struct lowp_buffer *y,
+                                   size_t y_offset)
+{
+    (void)ctx;
+    return lowp_cpu_cast_decode(d, BYTES(codes, codes_offset * lowp_format_code_bytes(d->format)), F32(y) + y_offset);
+}
+
+static lowp_status cpu_cast_round(struct lowp_context *ctx, const struct lowp_cast_desc *d,
+                                  const struct lowp_buffer *x, size_t x_offset, struct lowp_buffer *y, size_t y_offset)
+{
+    (void)ctx;
+    return lowp_cpu_cast_round(d, F32(x) + x_offset, F32(y) + y_offset);
+}
+
+static lowp_status cpu_quantize(struct lowp_context *ctx, const struct lowp_quant_desc *d,
+                                const struct lowp_buffer *x, size_t x_offset, struct lowp_buffer *codes,
+                                size_t codes_offset, struct lowp_buffer *scales, size_t scales_offset,
+                                struct lowp_buffer *tensor_scale, size_t tensor_scale_offset,
+                                struct lowp_quant_stats *stats)
+{
+    (void)ctx;
+    float ts_unused = 0.0f;
+    float *ts = tensor_scale != NULL ? F32(tensor_scale) + tensor_scale_offset : &ts_unused;
+    return lowp_cpu_quantize(d, F32(x) + x_offset, BYTES(codes, codes_offset), BYTES(scales, scales_offset), ts,
+                             stats);
+}
+
+static lowp_status cpu_dequantize(struct lowp_context *ctx, const struct lowp_quant_desc *d,
+                                  const struct lowp_buffer *codes, size_t codes_offset,
+                                  const struct lowp_buffer *scales, size_t scales_offset,
+                                  const struct lowp_buffer *tensor_scale, size_t tensor_scale_offset,
+                                  struct lowp_buffer *y, size_t y_offset)
+{
+    (void)ctx;
+    float ts = tensor_scale != NULL ? F32(tensor_scale)[tensor_scale_offset] : 1.0f;
+    return lowp_cpu_dequantize(d, BYTES(codes, codes_offset), BYTES(scales, scales_offset), ts, F32(y) + y_offset);
+}
+
+static lowp_status cpu_fake_quantize(struct lowp_context *ctx, const struct lowp_quant_desc *d,
+                                     const struct lowp_buffer *x, size_t x_offset, struct lowp_buffer *y,
+                                     size_t y_offset, struct lowp_quant_stats *stats)
+{
+    (void)ctx;
+    return lowp_cpu_fake_quantize(d, F32(x) + x_offset, F32(y) + y_offset, stats);
+}
+
 const struct lowp_backend_ops lowp_cpu_backend = {
     .name = "cpu",
     .enumerate = cpu_enumerate,
@@ -234,4 +293,10 @@ const struct lowp_backend_ops lowp_cpu_backend = {
     .optim_sophia_hessian = cpu_optim_sophia_hessian,
     .optim_clip_grad_norm = cpu_optim_clip_grad_norm,
     .matmul = cpu_matmul,
+    .cast_encode = cpu_cast_encode,
+    .cast_decode = cpu_cast_decode,
+    .cast_round = cpu_cast_round,
+    .quantize = cpu_quantize,
+    .dequantize = cpu_dequantize,
+    .fake_quantize = cpu_fake_quantize,
 };

@@ -4,23 +4,6 @@
 #include "cl_impl.h"
 #include "core/reduce_order.h"
 
-/* Elementwise kernels loop over the range, so the grid can stay bounded:
- * enough work-groups to fill any current GPU, few enough to launch cheaply. */
-#define ELEMENTWISE_LOCAL 256
-#define ELEMENTWISE_MAX_GROUPS 16384
-
-static lowp_status launch_elementwise(struct lowp_context *ctx, cl_kernel k, size_t items)
-{
-    size_t local = lowp_cl_local_size(ctx, k, ELEMENTWISE_LOCAL, ELEMENTWISE_LOCAL);
-    size_t groups = (items + local - 1) / local;
-    if (groups > ELEMENTWISE_MAX_GROUPS)
-        groups = ELEMENTWISE_MAX_GROUPS;
-    if (groups == 0)
-        groups = 1;
-    size_t global = groups * local;
-    return lowp_cl_launch(ctx, k, 1, &global, &local);
-}
-
 /* Kernels of the form k(x, offset, count, scalar): fill and scale. */
 static lowp_status launch_in_place(struct lowp_context *ctx, const char *name, struct lowp_buffer *x, size_t offset,
                                    size_t count, float scalar)
@@ -33,7 +16,7 @@ static lowp_status launch_in_place(struct lowp_context *ctx, const char *name, s
     LOWP_CL_ARG(k, 1, off);
     LOWP_CL_ARG(k, 2, n);
     LOWP_CL_ARG(k, 3, scalar);
-    return launch_elementwise(ctx, k, count);
+    return lowp_cl_launch_items(ctx, k, count);
 }
 
 lowp_status lowp_cl_fill_f32(struct lowp_context *ctx, struct lowp_buffer *x, size_t offset, size_t count,
@@ -61,7 +44,7 @@ lowp_status lowp_cl_axpy_f32(struct lowp_context *ctx, size_t count, float alpha
     LOWP_CL_ARG(k, 3, xo);
     LOWP_CL_ARG(k, 4, ym);
     LOWP_CL_ARG(k, 5, yo);
-    return launch_elementwise(ctx, k, count);
+    return lowp_cl_launch_items(ctx, k, count);
 }
 
 lowp_status lowp_cl_random_u32(struct lowp_context *ctx, struct lowp_buffer *x, size_t offset, size_t count,
@@ -76,7 +59,7 @@ lowp_status lowp_cl_random_u32(struct lowp_context *ctx, struct lowp_buffer *x, 
     LOWP_CL_ARG(k, 2, n);
     LOWP_CL_ARG(k, 3, sd);
     LOWP_CL_ARG(k, 4, st);
-    return launch_elementwise(ctx, k, (count + 3) / 4);
+    return lowp_cl_launch_items(ctx, k, (count + 3) / 4);
 }
 
 /* One level of reduce_order.h: out[out_off + r*nb + b] for every row r and block b. */
@@ -118,7 +101,7 @@ static lowp_status reduce_short_rows(struct lowp_context *ctx, const struct lowp
     LOWP_CL_ARG(k, 6, oo);
     LOWP_CL_ARG(k, 7, op);
     LOWP_CL_ARG(k, 8, first);
-    return launch_elementwise(ctx, k, d->rows);
+    return lowp_cl_launch_items(ctx, k, d->rows);
 }
 
 lowp_status lowp_cl_reduce_rows_f32(struct lowp_context *ctx, const struct lowp_reduce_desc *d,

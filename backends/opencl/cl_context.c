@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cl_basic.h"
+#include "cl_formats.h"
 #include "cl_impl.h"
 #include "cl_optim.h"
 #include "cl_matmul.h"
@@ -144,6 +145,23 @@ lowp_status lowp_cl_launch(struct lowp_context *ctx, cl_kernel kernel, cl_uint d
     return LOWP_OK;
 }
 
+/* Grid-stride kernels loop over their range, so the grid can stay bounded:
+ * enough work-groups to fill any current GPU, few enough to launch cheaply. */
+#define ITEMS_LOCAL 256
+#define ITEMS_MAX_GROUPS 16384
+
+lowp_status lowp_cl_launch_items(struct lowp_context *ctx, cl_kernel kernel, size_t items)
+{
+    size_t local = lowp_cl_local_size(ctx, kernel, ITEMS_LOCAL, ITEMS_LOCAL);
+    size_t groups = (items + local - 1) / local;
+    if (groups > ITEMS_MAX_GROUPS)
+        groups = ITEMS_MAX_GROUPS;
+    if (groups == 0)
+        groups = 1;
+    size_t global = groups * local;
+    return lowp_cl_launch(ctx, kernel, 1, &global, &local);
+}
+
 const struct lowp_backend_ops lowp_opencl_backend = {
     .name = "opencl",
     .enumerate = lowp_cl_enumerate,
@@ -164,4 +182,10 @@ const struct lowp_backend_ops lowp_opencl_backend = {
     .optim_sophia_hessian = lowp_cl_optim_sophia_hessian,
     .optim_clip_grad_norm = lowp_cl_optim_clip_grad_norm,
     .matmul = lowp_cl_matmul,
+    .cast_encode = lowp_cl_cast_encode,
+    .cast_decode = lowp_cl_cast_decode,
+    .cast_round = lowp_cl_cast_round,
+    .quantize = lowp_cl_quantize,
+    .dequantize = lowp_cl_dequantize,
+    .fake_quantize = lowp_cl_fake_quantize,
 };

@@ -12,7 +12,7 @@
 #define LOWP_CL_MAX_KERNELS  128
 
 struct lowp_cl_program {
-    char family[32];   /* "basic" -> kernels/common.cl + philox.cl + basic.cl */
+    char family[32];   /* "basic" -> common.cl + philox.cl + codec.cl + basic.cl */
     char options[512]; /* extra build options (-D tuning values) */
     cl_program program;
 };
@@ -77,6 +77,10 @@ size_t lowp_cl_local_size(struct lowp_context *ctx, cl_kernel kernel, size_t pre
 /* Launch a 1-D or 2-D NDRange; `local` may be NULL. */
 lowp_status lowp_cl_launch(struct lowp_context *ctx, cl_kernel kernel, cl_uint dims, const size_t *global,
                            const size_t *local);
+
+/* 1-D launch of a grid-stride kernel over `items` work units: work-groups of
+ * 256 (or the override), at most 16384 of them. */
+lowp_status lowp_cl_launch_items(struct lowp_context *ctx, cl_kernel kernel, size_t items);
 
 /* Set kernel argument i from a value. */
 #define LOWP_CL_ARG(kernel, i, value) \

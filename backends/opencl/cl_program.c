@@ -1,7 +1,9 @@
 /* cl_program.c — kernel sources, program builds and the in-memory caches.
  *
  * A program for family F is kernels/common.cl + kernels/philox.cl +
- * kernels/F.cl, built with "-cl-std=CL1.2" and the caller's options. The
+ * kernels/codec.cl + kernels/F.cl (the exact format codecs are shared by
+ * every family: quantize inside Hadamard or matmul, bf16 optimizer state),
+ * built with "-cl-std=CL1.2" and the caller's options. The
  * sources are embedded in the library at build time; $LOWP_KERNEL_DIR makes
  * the library read them from that folder instead (for kernel work without
  * rebuilding, and for the broken-kernel test). Built programs are kept per
@@ -53,11 +55,12 @@ static lowp_status program_source(const char *family, char **out, size_t *out_le
 {
     char family_file[64];
     snprintf(family_file, sizeof family_file, "%s.cl", family);
-    const char *files[3] = {"common.cl", "philox.cl", family_file};
-    char *parts[3] = {NULL, NULL, NULL};
-    size_t lens[3] = {0, 0, 0}, total = 1;
+    const char *files[] = {"common.cl", "philox.cl", "codec.cl", family_file};
+    enum { NFILES = sizeof files / sizeof files[0] };
+    char *parts[NFILES] = {NULL};
+    size_t lens[NFILES] = {0}, total = 1;
     lowp_status s = LOWP_OK;
-    for (int i = 0; i < 3 && s == LOWP_OK; ++i) {
+    for (int i = 0; i < NFILES && s == LOWP_OK; ++i) {
         s = source_read(files[i], &parts[i], &lens[i]);
         total += lens[i] + 64;
     }
@@ -66,7 +69,7 @@ static lowp_status program_source(const char *family, char **out, size_t *out_le
         s = lowp_error(LOWP_ERR_OUT_OF_MEMORY, "kernel source: out of host memory");
     if (s == LOWP_OK) {
         size_t used = 0;
-        for (int i = 0; i < 3; ++i) {
+        for (int i = 0; i < NFILES; ++i) {
             used += (size_t)snprintf(text + used, total - used, "#line 1 \"%s\"\n", files[i]);
             memcpy(text + used, parts[i], lens[i]);
             used += lens[i];
@@ -76,7 +79,7 @@ static lowp_status program_source(const char *family, char **out, size_t *out_le
         *out = text;
         *out_len = used;
     }
-    for (int i = 0; i < 3; ++i)
+    for (int i = 0; i < NFILES; ++i)
         free(parts[i]);
     return s;
 }

@@ -15,6 +15,7 @@
 #include "lowp/optim.h"
 #include "lowp/train.h"
 #include "lowp/matmul.h"
+#include "lowp/formats.h"
 
 #ifdef __cplusplus
 extern "C" {

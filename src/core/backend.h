@@ -20,6 +20,7 @@
 #include "lowp/device.h"
 #include "lowp/optim.h"
 #include "lowp/matmul.h"
+#include "lowp/formats.h"
 
 /* One discovered device: public description + what the backend needs to open it. */
 struct lowp_device_entry {
@@ -93,6 +94,29 @@ struct lowp_backend_ops {
     lowp_status (*matmul)(struct lowp_context *ctx, const struct lowp_matmul_desc *desc, const struct lowp_buffer *a,
                           const struct lowp_buffer *b, struct lowp_buffer *c);
     /* ---- end matmul.h -------------------------------------------------- */
+    /* ---- formats.h (casts and block quantization) ----
+     * Offsets as in lowp/formats.h; descriptors already validated
+     * (lowp_quant_check), ranges checked, aliasing allowed only where the
+     * header says. `stats` may be NULL. */
+    lowp_status (*cast_encode)(struct lowp_context *ctx, const struct lowp_cast_desc *d, const struct lowp_buffer *x,
+                               size_t x_offset, struct lowp_buffer *codes, size_t codes_offset);
+    lowp_status (*cast_decode)(struct lowp_context *ctx, const struct lowp_cast_desc *d,
+                               const struct lowp_buffer *codes, size_t codes_offset, struct lowp_buffer *y,
+                               size_t y_offset);
+    lowp_status (*cast_round)(struct lowp_context *ctx, const struct lowp_cast_desc *d, const struct lowp_buffer *x,
+                              size_t x_offset, struct lowp_buffer *y, size_t y_offset);
+    lowp_status (*quantize)(struct lowp_context *ctx, const struct lowp_quant_desc *d, const struct lowp_buffer *x,
+                            size_t x_offset, struct lowp_buffer *codes, size_t codes_offset,
+                            struct lowp_buffer *scales, size_t scales_offset, struct lowp_buffer *tensor_scale,
+                            size_t tensor_scale_offset, struct lowp_quant_stats *stats);
+    lowp_status (*dequantize)(struct lowp_context *ctx, const struct lowp_quant_desc *d,
+                              const struct lowp_buffer *codes, size_t codes_offset, const struct lowp_buffer *scales,
+                              size_t scales_offset, const struct lowp_buffer *tensor_scale, size_t tensor_scale_offset,
+                              struct lowp_buffer *y, size_t y_offset);
+    lowp_status (*fake_quantize)(struct lowp_context *ctx, const struct lowp_quant_desc *d,
+                                 const struct lowp_buffer *x, size_t x_offset, struct lowp_buffer *y, size_t y_offset,
+                                 struct lowp_quant_stats *stats);
+    /* ---- end formats.h ---- */
 };
 
 extern const struct lowp_backend_ops lowp_cpu_backend;

@@ -1,0 +1,252 @@
+/* formats_cpu.c — fast CPU path: one pass per block (amax, scale, encode,
+ * pack, decode, statistics), blocks in parallel with OpenMP. Every block
+ * owns whole bytes of the packed code array (B % 4 == 0), so blocks never
+ * share a byte. Random words are computed once per Philox evaluation (four
+ * consecutive element indices). Statistics are summed per block, then over
+ * blocks in block order: the same order as the reference, so bit-identical. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/error.h"
+#include "core/philox.h"
+#include "formats/codec.h"
+#include "formats/quant.h"
+#include "formats_cpu.h"
+
+/* OpenMP is optional: without it the loops run serially, same results. */
+#ifdef _OPENMP
+#define LOWP_OMP(x) _Pragma(#x)
+#else
+#define LOWP_OMP(x)
+#endif
+
+/* ---------------- casts ---------------- */
+
+/* Encode x[i0..i0+cnt) into out[] (cnt <= 4 sharing one Philox block when aligned). */
+static void cast_chunk(const struct lowp_cast_desc *d, const float *x, size_t i0, size_t cnt, uint32_t *out)
+{
+    int sr = d->rounding == LOWP_ROUNDING_SR, nonsat = d->overflow == LOWP_OVERFLOW_NONSAT;
+    uint32_t w[4] = {0, 0, 0, 0};
+    uint64_t q = UINT64_MAX;
+    for (size_t k = 0; k < cnt; ++k) {
+        uint64_t idx = d->index_base + i0 + k;
+        if (sr && (idx >> 2) != q) { q = idx >> 2; lowp_philox_block(d->seed, d->stream, q, w); }
+        out[k] = lowp_cc_encode_bits((int32_t)d->format, lowp_f32_bits(x[i0 + k]), 0, sr, w[idx & 3u], nonsat);
+    }
+}
+
+#define CAST_CHUNK 256
+
+lowp_status lowp_cpu_cast_encode(const struct lowp_cast_desc *d, const float *x, void *codes)
+{
+    LOWP_TRY(lowp_cast_check(d, x, codes));
+    unsigned nb = lowp_format_code_bytes(d->format);
+    long long nchunks = (long long)((d->n + CAST_CHUNK - 1) / CAST_CHUNK);
+LOWP_OMP(omp parallel for schedule(static))
+    for (long long ch = 0; ch < nchunks; ++ch) {
+        uint32_t buf[CAST_CHUNK];
+        size_t i0 = (size_t)ch * CAST_CHUNK, cnt = d->n - i0 < CAST_CHUNK ? d->n - i0 : CAST_CHUNK;
+        cast_chunk(d, x, i0, cnt, buf);
+        for (size_t k = 0; k < cnt; ++k) {
+            if (nb == 1) ((uint8_t *)codes)[i0 + k] = (uint8_t)buf[k];
+            else if (nb == 2) ((uint16_t *)codes)[i0 + k] = (uint16_t)buf[k];
+            else ((uint32_t *)codes)[i0 + k] = buf[k];
+        }
+    }
+    return LOWP_OK;
+}
+
+lowp_status lowp_cpu_cast_decode(const struct lowp_cast_desc *d, const void *codes, float *y)
+{
+    LOWP_TRY(lowp_cast_check(d, codes, y));
+    unsigned nb = lowp_format_code_bytes(d->format);
+    long long n = (long long)d->n;
+LOWP_OMP(omp parallel for schedule(static))
+    for (long long i = 0; i < n; ++i) {
+        uint32_t c = nb == 1 ? ((const uint8_t *)codes)[i] : nb == 2 ? ((const uint16_t *)codes)[i]
+                                                                     : ((const uint32_t *)codes)[i];
+        y[i] = lowp_f32_from_bits(lowp_cc_decode_bits((int32_t)d->format, c));
+    }
+    return LOWP_OK;
+}
+
+lowp_status lowp_cpu_cast_round(const struct lowp_cast_desc *d, const float *x, float *y)
+{
+    LOWP_TRY(lowp_cast_check(d, x, y));
+    long long nchunks = (long long)((d->n + CAST_CHUNK - 1) / CAST_CHUNK);
+LOWP_OMP(omp parallel for schedule(static))
+    for (long long ch = 0; ch < nchunks; ++ch) {
+        uint32_t buf[CAST_CHUNK];
+        size_t i0 = (size_t)ch * CAST_CHUNK, cnt = d->n - i0 < CAST_CHUNK ? d->n - i0 : CAST_CHUNK;
+        cast_chunk(d, x, i0, cnt, buf);
+        for (size_t k = 0; k < cnt; ++k) y[i0 + k] = lowp_f32_from_bits(lowp_cc_decode_bits((int32_t)d->format, buf[k]));
+    }
+    return LOWP_OK;
+}
+
+/* ---------------- block quantization ---------------- */
+
+struct blk_stats {
+    uint64_t nonfinite, zeros, underflows, clipped;
+    double amax, e2, x2;
+};
+
+static uint32_t tensor_amax_bits(const struct lowp_quant_desc *d, const float *x)
+{
+    if (d->tensor_amax >= 0.0f) return lowp_f32_bits(d->tensor_amax);
+    uint32_t amax = 0u;
+    long long rows = (long long)d->rows;
+LOWP_OMP(omp parallel for reduction(max : amax) schedule(static))
+    for (long long r = 0; r < rows; ++r)
+        for (size_t c = 0; c < d->cols; ++c) {
+            uint32_t a = lowp_f32_bits(x[(size_t)r * d->ld + c]) & 0x7FFFFFFFu;
+            if (a < 0x7F800000u && a > amax) amax = a;
+        }
+    return amax;
+}
+
+/* Quantize block b; codes/scales/y/st may be NULL. */
+static void do_block(const struct lowp_quant_desc *d, const float *x, size_t b, const uint32_t ts[3],
+                     uint8_t *codes, uint8_t *scales, float *y, struct blk_stats *st)
+{
+    enum { MAXB = 32 * 32 };
+    size_t bl = lowp_quant_block_len(d), rr[MAXB], cc[MAXB];
+    uint32_t xb[MAXB];
+    int32_t ef = (int32_t)d->elem_format, sf = (int32_t)d->scale_format;
+    int two = lowp_quant_two_level(d), sr = d->rounding == LOWP_ROUNDING_SR;
+    int nonsat = d->overflow == LOWP_OVERFLOW_NONSAT;
+    uint32_t amax = 0u, sc, enc = 0u;
+    for (size_t k = 0; k < bl; ++k) {
+        lowp_quant_elem(d, b, k, &rr[k], &cc[k]);
+        xb[k] = lowp_f32_bits(x[rr[k] * d->ld + cc[k]]);
+        uint32_t a = xb[k] & 0x7FFFFFFFu;
+        if (a >= 0x7F800000u) a = 0x7FC00000u;
+        if (a > amax) amax = a;
+    }
+    if (two) {
+        sc = lowp_cc_block_scale2(amax, ts[2], sf, d->clamp_tiny_scale != 0);
+        enc = lowp_cc_block_enc2(sf, sc, ts[1]);
+    } else {
+        sc = lowp_cc_e8m0_scale(amax, (int32_t)d->scale_mode, ef);
+    }
+    if (scales) scales[b] = (uint8_t)sc;
+    uint32_t emaxv = lowp_cc_decode_bits(ef, lowp_cc_format(ef).maxmag);
+    int nan_scale = sc == lowp_cc_format(sf).nanmag;
+    double clip_at = two ? 0.0 : ldexp((double)lowp_f32_from_bits(emaxv), (int)sc - 127);
+    unsigned bits = lowp_format_bits(d->elem_format);
+    uint32_t w[4] = {0, 0, 0, 0};
+    uint64_t q = UINT64_MAX;
+    struct blk_stats s;
+    memset(&s, 0, sizeof s);
+    for (size_t k = 0; k < bl; ++k) {
+        uint64_t idx = (uint64_t)rr[k] * d->cols + cc[k];
+        if (sr && (idx >> 2) != q) { q = idx >> 2; lowp_philox_block(d->seed, d->stream, q, w); }
+        uint32_t code, yb;
+        int clipped;
+        if (two) {
+            code = lowp_cc_elem_encode2(ef, xb[k], enc, sr, w[idx & 3u]);
+            yb = lowp_cc_elem_decode2(ef, code, sf, sc, ts[1]);
+            clipped = !nan_scale && (lowp_cc_f32_mul(xb[k], enc) & 0x7FFFFFFFu) > emaxv;
+        } else {
+            code = lowp_cc_elem_encode_mx(ef, xb[k], sc, sr, w[idx & 3u], nonsat);
+            yb = lowp_cc_elem_decode_mx(ef, code, sc);
+            clipped = sc != 0xFFu && fabs((double)lowp_f32_from_bits(xb[k])) > clip_at;
+        }
+        if (codes) lowp_pack_put(codes, bits, lowp_quant_storage(d, rr[k], cc[k]), code);
+        if (y) y[rr[k] * d->ld + cc[k]] = lowp_f32_from_bits(yb);
+        if (st) {
+            double xv = (double)lowp_f32_from_bits(xb[k]), yv = (double)lowp_f32_from_bits(yb);
+            if (!isfinite(xv) || !isfinite(yv)) { s.nonfinite++; continue; }
+            if (xv == 0.0) s.zeros++;
+            else if (yv == 0.0) s.underflows++;
+            s.clipped += (uint64_t)clipped;
+            if (fabs(xv) > s.amax) s.amax = fabs(xv);
+            s.e2 += (yv - xv) * (yv - xv);
+            s.x2 += xv * xv;
+        }
+    }
+    if (st) *st = s;
+}
+
+static lowp_status run_blocks(const struct lowp_quant_desc *d, const float *x, uint8_t *codes,
+                              uint8_t *scales, float *tensor_scale, float *y, struct lowp_quant_stats *stats)
+{
+    size_t nb = lowp_quant_nblocks(d);
+    uint32_t ts[3] = {0x3F800000u, 0x3F800000u, 0x3F800000u};
+    if (lowp_quant_two_level(d))
+        lowp_cc_tensor_scale(tensor_amax_bits(d, x), (int32_t)d->scale_format, (int32_t)d->elem_format,
+                             &ts[0], &ts[1], &ts[2]);
+    struct blk_stats *bs = NULL;
+    if (stats) {
+        bs = malloc(nb * sizeof *bs);
+        if (!bs) return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "quant: out of host memory (%zu blocks)", nb);
+    }
+    /* When x and y alias, a block reads only its own elements before writing them. */
+    long long nbl = (long long)nb;
+LOWP_OMP(omp parallel for schedule(static))
+    for (long long b = 0; b < nbl; ++b)
+        do_block(d, x, (size_t)b, ts, codes, scales, y, bs ? &bs[b] : NULL);
+    if (tensor_scale && lowp_quant_two_level(d)) *tensor_scale = lowp_f32_from_bits(ts[1]);
+    if (stats) {
+        struct lowp_quant_stats st;
+        memset(&st, 0, sizeof st);
+        st.count = (uint64_t)d->rows * d->cols;
+        for (size_t b = 0; b < nb; ++b) {
+            st.nonfinite += bs[b].nonfinite; st.zeros += bs[b].zeros;
+            st.underflows += bs[b].underflows; st.clipped += bs[b].clipped;
+            if (bs[b].amax > st.amax) st.amax = bs[b].amax;
+            st.err_sq += bs[b].e2; st.ref_sq += bs[b].x2;
+        }
+        lowp_quant_stats_finish(&st);
+        *stats = st;
+        free(bs);
+    }
+    return LOWP_OK;
+}
+
+lowp_status lowp_cpu_quantize(const struct lowp_quant_desc *d, const float *x, uint8_t *codes,
+                              uint8_t *scales, float *tensor_scale, struct lowp_quant_stats *stats)
+{
+    LOWP_TRY(lowp_quant_check(d));
+    LOWP_CHECK_NOT_NULL(x);
+    LOWP_CHECK_NOT_NULL(codes);
+    LOWP_CHECK_NOT_NULL(scales);
+    if (lowp_quant_two_level(d)) LOWP_CHECK_NOT_NULL(tensor_scale);
+    return run_blocks(d, x, codes, scales, tensor_scale, NULL, stats);
+}
+
+lowp_status lowp_cpu_fake_quantize(const struct lowp_quant_desc *d, const float *x, float *y,
+                                   struct lowp_quant_stats *stats)
+{
+    LOWP_TRY(lowp_quant_check(d));
+    LOWP_CHECK_NOT_NULL(x);
+    LOWP_CHECK_NOT_NULL(y);
+    return run_blocks(d, x, NULL, NULL, NULL, y, stats);
+}
+
+lowp_status lowp_cpu_dequantize(const struct lowp_quant_desc *d, const uint8_t *codes,
+                                const uint8_t *scales, float tensor_scale, float *y)
+{
+    LOWP_TRY(lowp_quant_check(d));
+    LOWP_CHECK_NOT_NULL(codes);
+    LOWP_CHECK_NOT_NULL(scales);
+    LOWP_CHECK_NOT_NULL(y);
+    int32_t ef = (int32_t)d->elem_format, sf = (int32_t)d->scale_format;
+    int two = lowp_quant_two_level(d);
+    unsigned bits = lowp_format_bits(d->elem_format);
+    uint32_t sdec = lowp_f32_bits(tensor_scale);
+    size_t bl = lowp_quant_block_len(d);
+    long long nbl = (long long)lowp_quant_nblocks(d);
+LOWP_OMP(omp parallel for schedule(static))
+    for (long long b = 0; b < nbl; ++b) {
+        uint32_t sc = scales[b];
+        for (size_t k = 0; k < bl; ++k) {
+            size_t r, c;
+            lowp_quant_elem(d, (size_t)b, k, &r, &c);
+            uint32_t qc = lowp_pack_get(codes, bits, lowp_quant_storage(d, r, c));
+            uint32_t yb = two ? lowp_cc_elem_decode2(ef, qc, sf, sc, sdec) : lowp_cc_elem_decode_mx(ef, qc, sc);
+            y[r * d->ld + c] = lowp_f32_from_bits(yb);
+        }
+    }
+    return LOWP_OK;
+}
