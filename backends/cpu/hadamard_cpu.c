@@ -1,0 +1,165 @@
+/* hadamard_cpu.c — fast CPU Hadamard transform.
+ *
+ * Operation order (normative, shared with kernels/hadamard.cl):
+ *   1. load, convert to fp32; forward: flip signs where s_j = −1;
+ *   2. FWHT on each of the m contiguous chunks of p elements, radix-2
+ *      stages h = 1, 2, 4, …, p/2 in that order, (a, b) → (a + b, a − b);
+ *      radix-4 steps here only fuse two consecutive stages, same adds;
+ *   3. m > 1: out_a = ±in_0 ±in_1 … ±in_{m−1}, left to right (H_m, or H_mᵀ
+ *      for the inverse), for every offset b in the chunk;
+ *   4. multiply by the fp32 scale;
+ *   5. inverse: flip signs where s_i = −1;
+ *   6. store (bf16: round to nearest even).
+ * Every step is a single IEEE rounding in a fixed order, so any schedule
+ * that keeps it gives the same bits. */
+#include "hadamard_cpu.h"
+
+#include <stdlib.h>
+
+#include "core/error.h"
+#include "hadamard/hadamard_plan.h"
+
+/* Columns handled together for AXIS_COLS: one tile row is a contiguous
+ * read, and every butterfly becomes a vectorizable loop over the lanes. */
+#define COL_TILE 64
+
+/* Stages h = h0, 2·h0, …, p/2 of an FWHT of p elements, each element being
+ * `lanes` interleaved independent values (lanes = 1: a plain vector). */
+static void fwht_stages(float *buf, uint64_t p, uint64_t lanes, uint64_t h)
+{
+    for (; 4 * h <= p; h *= 4)
+        for (uint64_t i = 0; i < p; i += 4 * h) {
+            /* Stages h and 2h fused: quads (k, k+h, k+2h, k+3h). */
+            float *r0 = buf + i * lanes, *r1 = r0 + h * lanes, *r2 = r1 + h * lanes, *r3 = r2 + h * lanes;
+            for (uint64_t k = 0; k < h * lanes; ++k) {
+                float b0 = r0[k] + r1[k], b1 = r0[k] - r1[k];
+                float b2 = r2[k] + r3[k], b3 = r2[k] - r3[k];
+                r0[k] = b0 + b2;
+                r2[k] = b0 - b2;
+                r1[k] = b1 + b3;
+                r3[k] = b1 - b3;
+            }
+        }
+    if (h < p)
+        for (uint64_t k = 0; k < h * lanes; ++k) {
+            float a = buf[k], b = buf[k + h * lanes];
+            buf[k] = a + b;
+            buf[k + h * lanes] = a - b;
+        }
+}
+
+/* Full FWHT of p elements × lanes. For one lane the first two stages are
+ * done per quad, since a loop of length h = 1 does not vectorize. */
+static void fwht(float *buf, uint64_t p, uint64_t lanes)
+{
+    uint64_t h = 1;
+    if (lanes == 1 && p >= 4) {
+        for (uint64_t i = 0; i < p; i += 4) {
+            float b0 = buf[i] + buf[i + 1], b1 = buf[i] - buf[i + 1];
+            float b2 = buf[i + 2] + buf[i + 3], b3 = buf[i + 2] - buf[i + 3];
+            buf[i] = b0 + b2;
+            buf[i + 2] = b0 - b2;
+            buf[i + 1] = b1 + b3;
+            buf[i + 3] = b1 - b3;
+        }
+        h = 4;
+    }
+    fwht_stages(buf, p, lanes, h);
+}
+
+/* Step 3: out[a] = Σ_c ±in[c] over the m chunks (each p·lanes floats),
+ * left to right; bit c of hm_bits[a] set means −. */
+static void mix(const float *in, float *out, const struct lowp_hadamard_plan *pl, uint64_t lanes)
+{
+    const uint64_t len = pl->p * lanes;
+    for (uint32_t a = 0; a < pl->m; ++a) {
+        float *o = out + a * len;
+        const uint32_t bits = pl->hm_bits[a];
+        if (bits & 1u)
+            for (uint64_t k = 0; k < len; ++k)
+                o[k] = -in[k];
+        else
+            for (uint64_t k = 0; k < len; ++k)
+                o[k] = in[k];
+        for (uint32_t c = 1; c < pl->m; ++c) {
+            const float *ic = in + c * len;
+            if ((bits >> c) & 1u)
+                for (uint64_t k = 0; k < len; ++k)
+                    o[k] = o[k] - ic[k];
+            else
+                for (uint64_t k = 0; k < len; ++k)
+                    o[k] = o[k] + ic[k];
+        }
+    }
+}
+
+/* Steps 2-3 on buf (n·lanes floats); returns where the result lies. */
+static float *transform(float *buf, float *tmp, const struct lowp_hadamard_plan *pl, uint64_t lanes)
+{
+    for (uint32_t c = 0; c < pl->m; ++c)
+        fwht(buf + (uint64_t)c * pl->p * lanes, pl->p, lanes);
+    if (pl->m == 1)
+        return buf;
+    mix(buf, tmp, pl, lanes);
+    return tmp;
+}
+
+lowp_status lowp_cpu_hadamard(const struct lowp_hadamard_desc *d, const void *x, void *y,
+                              const uint32_t *sign_bits)
+{
+    struct lowp_hadamard_plan pl;
+    LOWP_TRY(lowp_hadamard_plan_make(d, &pl));
+    LOWP_TRY(lowp_hadamard_check_host(d, x, y, sign_bits));
+    const uint64_t n = pl.n;
+
+    /* Signs once per call (Philox is the expensive part otherwise). */
+    unsigned char *neg = calloc((size_t)n, 1);
+    if (neg == NULL)
+        return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "lowp_cpu_hadamard: no memory for the sign vector");
+    for (uint64_t j = 0; j < n && d->sign_mode != LOWP_HADAMARD_SIGNS_NONE; ++j)
+        neg[j] = (unsigned char)lowp_hadamard_sign_negative(d, sign_bits, j);
+    const int fwd_signs = !d->inverse, inv_signs = d->inverse != 0;
+
+    const int cols = d->axis == LOWP_HADAMARD_AXIS_COLS;
+    const uint64_t lanes_max = cols ? COL_TILE : 1;
+    const uint64_t tiles = cols ? (pl.cross + COL_TILE - 1) / COL_TILE : pl.cross;
+    const int64_t work = (int64_t)(tiles * pl.nblocks);
+    int failed = 0;
+
+#pragma omp parallel
+    {
+        float *buf = malloc((size_t)(2 * n * lanes_max) * sizeof *buf);
+        if (buf == NULL) {
+#pragma omp atomic write
+            failed = 1;
+        }
+#pragma omp for schedule(static)
+        for (int64_t w = 0; w < work; ++w) {
+            if (buf == NULL)
+                continue;
+            const uint64_t blk = (uint64_t)w % pl.nblocks, tile = (uint64_t)w / pl.nblocks;
+            const uint64_t a0 = blk * n;
+            const uint64_t x0 = cols ? tile * COL_TILE : tile;
+            const uint64_t lanes = cols ? (pl.cross - x0 < COL_TILE ? pl.cross - x0 : COL_TILE) : 1;
+            for (uint64_t j = 0; j < n; ++j) {
+                const uint64_t off = lowp_hadamard_offset(d->axis, a0 + j, x0, d->ld_in);
+                const int flip = fwd_signs && neg[j];
+                for (uint64_t t = 0; t < lanes; ++t)
+                    buf[j * lanes + t] = lowp_hadamard_flip(lowp_hadamard_load(x, d->dtype_in, off + t), flip);
+            }
+            const float *res = transform(buf, buf + n * lanes, &pl, lanes);
+            for (uint64_t i = 0; i < n; ++i) {
+                const uint64_t off = lowp_hadamard_offset(d->axis, a0 + i, x0, d->ld_out);
+                const int flip = inv_signs && neg[i];
+                for (uint64_t t = 0; t < lanes; ++t)
+                    lowp_hadamard_store(y, d->dtype_out, off + t,
+                                        lowp_hadamard_flip(res[i * lanes + t] * pl.scale, flip));
+            }
+        }
+        free(buf);
+    }
+    free(neg);
+    if (failed)
+        return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "lowp_cpu_hadamard: no memory for the work buffers");
+    return LOWP_OK;
+}
