@@ -175,14 +175,21 @@ __kernel void lowp_hadamard_local(__global const uchar *x, ulong x_off, ulong x_
         for (uint idx = lid; idx < G * p; idx += W) {
             const uint g = idx >> log2p, b = idx & (p - 1u);
             __local float *vec = lds + g * Ls + b;
+            /* Private arrays are indexed with constant trip counts and
+             * guards: with a runtime bound (c < m) Mesa llvmpipe (rusticl,
+             * LLVM 15) produced wrong results for m = 28 at work-group
+             * size 1; fixed bounds also let GPUs keep them in registers. */
             float in[LOWP_HAD_MAX_M];
-            for (uint c = 0; c < m; ++c)
-                in[c] = vec[c * p];
-            for (uint a = 0; a < m; ++a) {
+            for (uint c = 0; c < LOWP_HAD_MAX_M; ++c)
+                in[c] = c < m ? vec[c * p] : 0.0f;
+            for (uint a = 0; a < LOWP_HAD_MAX_M; ++a) {
+                if (a >= m)
+                    break;
                 const uint bits = hm_bits[a];
                 float acc = lowp_had_flip(in[0], bits & 1u);
-                for (uint c = 1; c < m; ++c)
-                    acc = ((bits >> c) & 1u) ? acc - in[c] : acc + in[c];
+                for (uint c = 1; c < LOWP_HAD_MAX_M; ++c)
+                    if (c < m)
+                        acc = ((bits >> c) & 1u) ? acc - in[c] : acc + in[c];
                 vec[a * p] = acc;
             }
         }
@@ -254,28 +261,34 @@ __kernel void lowp_hadamard_strided(__global const uchar *x, ulong x_off, ulong 
             return;
     }
     const ulong a0 = blk * n + o;
+    /* Constant trip counts with guards: see the note in lowp_hadamard_local. */
     float v[LOWP_HAD_MAX_T];
-    for (uint t = 0; t < T; ++t)
-        v[t] = lowp_had_load(x, x_bf16, x_off + lowp_had_offset(axis_cols, a0 + (ulong)t * S, line, x_ld));
+    for (uint t = 0; t < LOWP_HAD_MAX_T; ++t)
+        v[t] = t < T ? lowp_had_load(x, x_bf16, x_off + lowp_had_offset(axis_cols, a0 + (ulong)t * S, line, x_ld))
+                     : 0.0f;
     if (mix) {
         float out[LOWP_HAD_MAX_M];
-        for (uint a = 0; a < T; ++a) {
-            const uint bits = hm_bits[a];
+        for (uint a = 0; a < LOWP_HAD_MAX_M; ++a) {
+            const uint bits = a < T ? hm_bits[a] : 0u;
             float acc = lowp_had_flip(v[0], bits & 1u);
-            for (uint c = 1; c < T; ++c)
-                acc = ((bits >> c) & 1u) ? acc - v[c] : acc + v[c];
+            for (uint c = 1; c < LOWP_HAD_MAX_M; ++c)
+                if (c < T)
+                    acc = ((bits >> c) & 1u) ? acc - v[c] : acc + v[c];
             out[a] = acc;
         }
-        for (uint a = 0; a < T; ++a)
+        for (uint a = 0; a < LOWP_HAD_MAX_M; ++a)
             v[a] = out[a];
     } else {
-        for (uint h = 1; h < T; h <<= 1)
-            for (uint t = 0; t < T; ++t)
-                if ((t & h) == 0) {
+        for (uint h = 1; h < LOWP_HAD_MAX_T; h <<= 1) {
+            if (h >= T)
+                break;
+            for (uint t = 0; t < LOWP_HAD_MAX_T; ++t)
+                if (t < T && (t & h) == 0) {
                     float a = v[t], b = v[t + h];
                     v[t] = a + b;
                     v[t + h] = a - b;
                 }
+        }
     }
     for (uint t = 0; t < T; ++t) {
         float r = v[t] * scale;
