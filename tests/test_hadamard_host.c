@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "cpu/hadamard_cpu.h"
+#include "hadamard_cpu.h"
 #include "hadamard/hadamard_plan.h"
 #include "ref/hadamard_ref.h"
 

@@ -15,6 +15,7 @@
 #include "hadamard_cpu.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/error.h"
 #include "hadamard/hadamard_plan.h"
@@ -31,6 +32,8 @@ static void fwht_stages(float *buf, uint64_t p, uint64_t lanes, uint64_t h)
         for (uint64_t i = 0; i < p; i += 4 * h) {
             /* Stages h and 2h fused: quads (k, k+h, k+2h, k+3h). */
             float *r0 = buf + i * lanes, *r1 = r0 + h * lanes, *r2 = r1 + h * lanes, *r3 = r2 + h * lanes;
+            /* The four runs never overlap: tell the vectorizer. */
+#pragma omp simd
             for (uint64_t k = 0; k < h * lanes; ++k) {
                 float b0 = r0[k] + r1[k], b1 = r0[k] - r1[k];
                 float b2 = r2[k] + r3[k], b3 = r2[k] - r3[k];
@@ -41,6 +44,7 @@ static void fwht_stages(float *buf, uint64_t p, uint64_t lanes, uint64_t h)
             }
         }
     if (h < p)
+#pragma omp simd
         for (uint64_t k = 0; k < h * lanes; ++k) {
             float a = buf[k], b = buf[k + h * lanes];
             buf[k] = a + b;
@@ -83,12 +87,15 @@ static void mix(const float *in, float *out, const struct lowp_hadamard_plan *pl
                 o[k] = in[k];
         for (uint32_t c = 1; c < pl->m; ++c) {
             const float *ic = in + c * len;
-            if ((bits >> c) & 1u)
+            if ((bits >> c) & 1u) {
+#pragma omp simd
                 for (uint64_t k = 0; k < len; ++k)
                     o[k] = o[k] - ic[k];
-            else
+            } else {
+#pragma omp simd
                 for (uint64_t k = 0; k < len; ++k)
                     o[k] = o[k] + ic[k];
+            }
         }
     }
 }
@@ -104,6 +111,42 @@ static float *transform(float *buf, float *tmp, const struct lowp_hadamard_plan 
     return tmp;
 }
 
+/* Contiguous runs of elements ↔ fp32 work buffer. */
+static void load_run(float *dst, const void *src, lowp_hadamard_dtype t, uint64_t off, uint64_t count)
+{
+    if (t == LOWP_HADAMARD_DTYPE_F32) {
+        memcpy(dst, (const float *)src + off, (size_t)count * sizeof *dst);
+    } else {
+        const uint16_t *s = (const uint16_t *)src + off;
+#pragma omp simd
+        for (uint64_t k = 0; k < count; ++k)
+            dst[k] = lowp_hadamard_bf16_to_f32(s[k]);
+    }
+}
+
+static void store_run(void *dst, lowp_hadamard_dtype t, uint64_t off, const float *src, uint64_t count)
+{
+    if (t == LOWP_HADAMARD_DTYPE_F32) {
+        memcpy((float *)dst + off, src, (size_t)count * sizeof *src);
+    } else {
+        uint16_t *o = (uint16_t *)dst + off;
+#pragma omp simd
+        for (uint64_t k = 0; k < count; ++k)
+            o[k] = lowp_hadamard_f32_to_bf16(src[k]);
+    }
+}
+
+/* v[j·lanes + t] ^= sign mask of j (0 or the fp32 sign bit). */
+static void apply_signs(float *v, const uint32_t *mask, uint64_t n, uint64_t lanes)
+{
+    for (uint64_t j = 0; j < n; ++j) {
+        const uint32_t mj = mask[j];
+#pragma omp simd
+        for (uint64_t t = 0; t < lanes; ++t)
+            v[j * lanes + t] = lowp_hadamard_bits_f32(lowp_hadamard_f32_bits(v[j * lanes + t]) ^ mj);
+    }
+}
+
 lowp_status lowp_cpu_hadamard(const struct lowp_hadamard_desc *d, const void *x, void *y,
                               const uint32_t *sign_bits)
 {
@@ -112,18 +155,20 @@ lowp_status lowp_cpu_hadamard(const struct lowp_hadamard_desc *d, const void *x,
     LOWP_TRY(lowp_hadamard_check_host(d, x, y, sign_bits));
     const uint64_t n = pl.n;
 
-    /* Signs once per call (Philox is the expensive part otherwise). */
-    unsigned char *neg = calloc((size_t)n, 1);
-    if (neg == NULL)
+    /* Signs once per call (Philox is the expensive part otherwise), as
+     * XOR masks on the fp32 bits. */
+    uint32_t *mask = calloc((size_t)n, sizeof *mask);
+    if (mask == NULL)
         return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "lowp_cpu_hadamard: no memory for the sign vector");
-    for (uint64_t j = 0; j < n && d->sign_mode != LOWP_HADAMARD_SIGNS_NONE; ++j)
-        neg[j] = (unsigned char)lowp_hadamard_sign_negative(d, sign_bits, j);
-    const int fwd_signs = !d->inverse, inv_signs = d->inverse != 0;
+    const int has_signs = d->sign_mode != LOWP_HADAMARD_SIGNS_NONE;
+    for (uint64_t j = 0; j < n && has_signs; ++j)
+        mask[j] = (uint32_t)lowp_hadamard_sign_negative(d, sign_bits, j) << 31;
 
     const int cols = d->axis == LOWP_HADAMARD_AXIS_COLS;
     const uint64_t lanes_max = cols ? COL_TILE : 1;
     const uint64_t tiles = cols ? (pl.cross + COL_TILE - 1) / COL_TILE : pl.cross;
     const int64_t work = (int64_t)(tiles * pl.nblocks);
+    const float scale = pl.scale;
     int failed = 0;
 
 #pragma omp parallel
@@ -141,24 +186,32 @@ lowp_status lowp_cpu_hadamard(const struct lowp_hadamard_desc *d, const void *x,
             const uint64_t a0 = blk * n;
             const uint64_t x0 = cols ? tile * COL_TILE : tile;
             const uint64_t lanes = cols ? (pl.cross - x0 < COL_TILE ? pl.cross - x0 : COL_TILE) : 1;
-            for (uint64_t j = 0; j < n; ++j) {
-                const uint64_t off = lowp_hadamard_offset(d->axis, a0 + j, x0, d->ld_in);
-                const int flip = fwd_signs && neg[j];
-                for (uint64_t t = 0; t < lanes; ++t)
-                    buf[j * lanes + t] = lowp_hadamard_flip(lowp_hadamard_load(x, d->dtype_in, off + t), flip);
-            }
-            const float *res = transform(buf, buf + n * lanes, &pl, lanes);
-            for (uint64_t i = 0; i < n; ++i) {
-                const uint64_t off = lowp_hadamard_offset(d->axis, a0 + i, x0, d->ld_out);
-                const int flip = inv_signs && neg[i];
-                for (uint64_t t = 0; t < lanes; ++t)
-                    lowp_hadamard_store(y, d->dtype_out, off + t,
-                                        lowp_hadamard_flip(res[i * lanes + t] * pl.scale, flip));
-            }
+            /* Step 1. Rows: one contiguous run; columns: one run per axis position. */
+            if (cols)
+                for (uint64_t j = 0; j < n; ++j)
+                    load_run(buf + j * lanes, x, d->dtype_in, (a0 + j) * d->ld_in + x0, lanes);
+            else
+                load_run(buf, x, d->dtype_in, x0 * d->ld_in + a0, n);
+            if (has_signs && !d->inverse)
+                apply_signs(buf, mask, n, lanes);
+            /* Steps 2-3. */
+            float *res = transform(buf, buf + n * lanes, &pl, lanes);
+            /* Steps 4-5. */
+#pragma omp simd
+            for (uint64_t k = 0; k < n * lanes; ++k)
+                res[k] = res[k] * scale;
+            if (has_signs && d->inverse)
+                apply_signs(res, mask, n, lanes);
+            /* Step 6. */
+            if (cols)
+                for (uint64_t i = 0; i < n; ++i)
+                    store_run(y, d->dtype_out, (a0 + i) * d->ld_out + x0, res + i * lanes, lanes);
+            else
+                store_run(y, d->dtype_out, x0 * d->ld_out + a0, res, n);
         }
         free(buf);
     }
-    free(neg);
+    free(mask);
     if (failed)
         return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "lowp_cpu_hadamard: no memory for the work buffers");
     return LOWP_OK;
