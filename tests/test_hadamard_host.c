@@ -11,7 +11,7 @@
 
 #include "core/error.h"
 #include "hadamard_cpu.h"
-#include "hadamard/hadamard_plan.h"
+#include "hadamard/hadamard_launch.h"
 #include "ref/hadamard_ref.h"
 
 static int passed, failed, verbose; /* verbose: set LOWP_TEST_VERBOSE=1 to list every check */
@@ -621,6 +621,37 @@ static void test_bad_args(void)
     check(lowp_cpu_hadamard(&d, x, y, signs) == LOWP_OK, "USER signs with bits is accepted");
 }
 
+/* The device plan is host arithmetic: check its shape here; the kernels
+ * themselves are checked against lowp_cpu_hadamard on PoCL/rusticl. */
+static void test_launch(void)
+{
+    struct lowp_hadamard_desc d;
+    struct lowp_hadamard_launch ln;
+    lowp_hadamard_desc_init(&d, 8, 4096);
+    int ok = lowp_hadamard_launch_make(&d, 32768, 1024, &ln) == LOWP_OK && ln.npasses == 1 && ln.pass[0].G == 1 &&
+             ln.pass[0].local_bytes == 16384 && ln.pass[0].final_pass && ln.pass[0].global[0] == 8 * 256 &&
+             ln.pass[0].local[0] == 256 && ln.work_bytes == 0;
+    check(ok, "launch: n = 4096 is one local pass, one row per group");
+    lowp_hadamard_desc_init(&d, 1000, 16);
+    ok = lowp_hadamard_launch_make(&d, 32768, 1024, &ln) == LOWP_OK && ln.npasses == 1 && ln.pass[0].G == 64 &&
+         ln.pass[0].global[0] == 16 * ln.pass[0].local[0];
+    check(ok, "launch: n = 16 packs 64 rows per group");
+    lowp_hadamard_desc_init(&d, 2, 32768);
+    ok = lowp_hadamard_launch_make(&d, 32768, 1024, &ln) == LOWP_OK && ln.npasses == 2 && ln.pass[0].L == 4096 &&
+         ln.pass[1].kernel == LOWP_HADAMARD_KERNEL_STRIDED && ln.pass[1].T == 8 && ln.pass[1].S == 4096 &&
+         !ln.pass[1].mix && ln.pass[0].dst == LOWP_HADAMARD_BUF_Y && ln.work_bytes == 0;
+    check(ok, "launch: n = 32768 is 4096-chunks then an 8-point strided pass, in the output buffer");
+    lowp_hadamard_desc_init(&d, 2, 28672);
+    d.dtype_out = LOWP_HADAMARD_DTYPE_BF16;
+    ok = lowp_hadamard_launch_make(&d, 32768, 1024, &ln) == LOWP_OK && ln.npasses == 2 && ln.pass[0].L == 1024 &&
+         ln.pass[0].m == 1 && ln.pass[1].T == 28 && ln.pass[1].mix && ln.pass[0].dst == LOWP_HADAMARD_BUF_WORK &&
+         ln.work_bytes == 2 * 28672 * 4 && ln.pass[1].src == LOWP_HADAMARD_BUF_WORK && ln.pass[1].dst_bf16;
+    check(ok, "launch: n = 28·1024 with bf16 output mixes in pass 2 from an fp32 scratch");
+    lowp_hadamard_desc_init(&d, 2, 32768);
+    ok = lowp_hadamard_launch_make(&d, 2048, 1024, &ln) == LOWP_ERR_UNSUPPORTED;
+    check(ok, "launch: too little local memory is UNSUPPORTED, not a crash");
+}
+
 int main(int argc, char **argv)
 {
     verbose = getenv("LOWP_TEST_VERBOSE") != NULL;
@@ -631,6 +662,7 @@ int main(int argc, char **argv)
     test_fast_vs_ref();
     test_round_trips();
     test_bad_args();
+    test_launch();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
