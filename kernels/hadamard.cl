@@ -233,7 +233,12 @@ __kernel void lowp_hadamard_local(__global const uchar *x, ulong x_off, ulong x_
  * stage below S, and either runs the remaining FWHT stages (mix = 0, T a
  * power of two ≤ 32: stage h·S for h = 1, 2, …) or the H_m mix (mix = 1,
  * T = m), then steps 4-6. x is normally the fp32 pass-1 output.
- * Extra arguments: nblocks (axis length / n), T, S (power of two), mix, hm_bits.
+ * Also the whole op in registers for small power-of-two blocks along
+ * columns (S = 1, T = n ≤ 32, first_pass = 1: forward signs at load, no
+ * local memory, no barriers; neighbouring work-items read neighbouring
+ * columns) — the NVFP4 16×16 case.
+ * Extra arguments: nblocks (axis length / n), T, S (power of two), mix,
+ * hm_bits, first_pass (1: x is the op's input, apply forward signs).
  * Global size: AXIS_ROWS (S, cross·nblocks); AXIS_COLS (cross, nblocks·S);
  * any local size. */
 __kernel void lowp_hadamard_strided(__global const uchar *x, ulong x_off, ulong x_ld, int x_bf16,
@@ -241,7 +246,8 @@ __kernel void lowp_hadamard_strided(__global const uchar *x, ulong x_off, ulong 
                                     int axis_cols, ulong cross,
                                     int sign_mode, ulong seed, ulong stream, __global const uint *sign_bits, uint n,
                                     int inverse, float scale,
-                                    ulong nblocks, uint T, uint S, int mix, __global const uint *hm_bits)
+                                    ulong nblocks, uint T, uint S, int mix, __global const uint *hm_bits,
+                                    int first_pass)
 {
     ulong line, blk;
     uint o;
@@ -266,6 +272,10 @@ __kernel void lowp_hadamard_strided(__global const uchar *x, ulong x_off, ulong 
     for (uint t = 0; t < LOWP_HAD_MAX_T; ++t)
         v[t] = t < T ? lowp_had_load(x, x_bf16, x_off + lowp_had_offset(axis_cols, a0 + (ulong)t * S, line, x_ld))
                      : 0.0f;
+    if (first_pass && sign_mode != 0 && !inverse)
+        for (uint t = 0; t < LOWP_HAD_MAX_T; ++t)
+            if (t < T)
+                v[t] = lowp_had_flip(v[t], lowp_had_neg(sign_mode, seed, stream, sign_bits, (ulong)o + (ulong)t * S));
     if (mix) {
         float out[LOWP_HAD_MAX_M];
         for (uint a = 0; a < LOWP_HAD_MAX_M; ++a) {

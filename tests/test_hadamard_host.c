@@ -636,10 +636,17 @@ static void test_launch(void)
     ok = lowp_hadamard_launch_make(&d, 32768, 1024, &ln) == LOWP_OK && ln.npasses == 1 && ln.pass[0].G == 64 &&
          ln.pass[0].global[0] == 16 * ln.pass[0].local[0];
     check(ok, "launch: n = 16 packs 64 rows per group");
+    lowp_hadamard_desc_init(&d, 4096, 1000);
+    d.axis = LOWP_HADAMARD_AXIS_COLS;
+    d.block = 16;
+    ok = lowp_hadamard_launch_make(&d, 32768, 1024, &ln) == LOWP_OK && ln.npasses == 1 &&
+         ln.pass[0].kernel == LOWP_HADAMARD_KERNEL_STRIDED && ln.pass[0].T == 16 && ln.pass[0].S == 1 &&
+         ln.pass[0].first_pass && ln.pass[0].global[0] == 1024 && ln.pass[0].global[1] == 256;
+    check(ok, "launch: 16-blocks along columns run in registers, one work-item per column block");
     lowp_hadamard_desc_init(&d, 2, 32768);
     ok = lowp_hadamard_launch_make(&d, 32768, 1024, &ln) == LOWP_OK && ln.npasses == 2 && ln.pass[0].L == 4096 &&
          ln.pass[1].kernel == LOWP_HADAMARD_KERNEL_STRIDED && ln.pass[1].T == 8 && ln.pass[1].S == 4096 &&
-         !ln.pass[1].mix && ln.pass[0].dst == LOWP_HADAMARD_BUF_Y && ln.work_bytes == 0;
+         !ln.pass[1].mix && !ln.pass[1].first_pass && ln.pass[0].dst == LOWP_HADAMARD_BUF_Y && ln.work_bytes == 0;
     check(ok, "launch: n = 32768 is 4096-chunks then an 8-point strided pass, in the output buffer");
     lowp_hadamard_desc_init(&d, 2, 28672);
     d.dtype_out = LOWP_HADAMARD_DTYPE_BF16;

@@ -57,6 +57,28 @@ static void local_pass(struct lowp_hadamard_pass *ps, const struct lowp_hadamard
     }
 }
 
+/* lowp_hadamard_strided over T elements at stride S of every n-block. */
+static void strided_pass(struct lowp_hadamard_pass *ps, const struct lowp_hadamard_plan *pl, int cols, uint32_t T,
+                         uint32_t S, size_t max_wg)
+{
+    ps->kernel = LOWP_HADAMARD_KERNEL_STRIDED;
+    ps->nblocks = pl->nblocks;
+    ps->T = T;
+    ps->S = S;
+    ps->mix = pl->m > 1 && T == pl->m;
+    ps->first_pass = 0;
+    ps->local[1] = 1;
+    if (cols) {
+        ps->local[0] = min_sz(min_sz(max_wg, 64), pow2_ceil(pl->cross));
+        ps->global[0] = round_up((size_t)pl->cross, ps->local[0]);
+        ps->global[1] = (size_t)(pl->nblocks * S);
+    } else {
+        ps->local[0] = min_sz(min_sz(max_wg, 64), S);
+        ps->global[0] = round_up(S, ps->local[0]);
+        ps->global[1] = (size_t)(pl->cross * pl->nblocks);
+    }
+}
+
 lowp_status lowp_hadamard_launch_make(const struct lowp_hadamard_desc *d, uint64_t local_mem_bytes, size_t max_wg,
                                       struct lowp_hadamard_launch *out)
 {
@@ -76,6 +98,16 @@ lowp_status lowp_hadamard_launch_make(const struct lowp_hadamard_desc *d, uint64
     p1->src = LOWP_HADAMARD_BUF_X;
     p1->src_bf16 = d->dtype_in == LOWP_HADAMARD_DTYPE_BF16;
     p1->src_ld = d->ld_in;
+    if (cols && pl->m == 1 && pl->n <= LOWP_HADAMARD_REG_MAX_N) {
+        /* Whole vectors in registers: one work-item per (column, block). */
+        out->npasses = 1;
+        strided_pass(p1, pl, cols, (uint32_t)pl->n, 1, max_wg);
+        p1->first_pass = 1;
+        p1->dst = LOWP_HADAMARD_BUF_Y;
+        p1->dst_bf16 = ybf;
+        p1->dst_ld = d->ld_out;
+        return LOWP_OK;
+    }
     if (pl->n + pad <= tile) {
         out->npasses = 1;
         local_pass(p1, pl, cols, (uint32_t)pl->n, pl->m, pl->p, tile, max_wg);
@@ -105,26 +137,12 @@ lowp_status lowp_hadamard_launch_make(const struct lowp_hadamard_desc *d, uint64
     }
     p1->dst_ld = ybf ? out->work_ld : d->ld_out;
 
-    p2->kernel = LOWP_HADAMARD_KERNEL_STRIDED;
+    strided_pass(p2, pl, cols, (uint32_t)(pl->n / L), L, max_wg);
     p2->src = p1->dst;
     p2->src_bf16 = 0;
     p2->src_ld = p1->dst_ld;
     p2->dst = LOWP_HADAMARD_BUF_Y;
     p2->dst_bf16 = ybf;
     p2->dst_ld = d->ld_out;
-    p2->nblocks = pl->nblocks;
-    p2->T = (uint32_t)(pl->n / L);
-    p2->S = L;
-    p2->mix = pl->m > 1;
-    p2->local[1] = 1;
-    if (cols) {
-        p2->local[0] = min_sz(min_sz(max_wg, 64), pow2_ceil(pl->cross));
-        p2->global[0] = round_up((size_t)pl->cross, p2->local[0]);
-        p2->global[1] = (size_t)(pl->nblocks * L);
-    } else {
-        p2->local[0] = min_sz(min_sz(max_wg, 64), L);
-        p2->global[0] = round_up(L, p2->local[0]);
-        p2->global[1] = (size_t)(pl->cross * pl->nblocks);
-    }
     return LOWP_OK;
 }

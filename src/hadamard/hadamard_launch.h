@@ -15,6 +15,9 @@
 #define LOWP_HADAMARD_TILE_FLOATS 4096u
 /* Most vectors per work-group (small n: several rows per group). */
 #define LOWP_HADAMARD_MAX_GROUP_VECTORS 64u
+/* Power-of-two blocks up to this length along columns run entirely in
+ * registers (lowp_hadamard_strided with S = 1). */
+#define LOWP_HADAMARD_REG_MAX_N 32u
 
 typedef enum lowp_hadamard_kernel {
     LOWP_HADAMARD_KERNEL_LOCAL   = 0, /* lowp_hadamard_local   */
@@ -42,6 +45,7 @@ struct lowp_hadamard_pass {
     uint64_t nblocks;
     uint32_t T, S;
     int mix;
+    int first_pass;             /* 1: reads the op's input (forward signs at load) */
     /* NDRange (2-D) */
     size_t global[2], local[2];
 };
