@@ -19,7 +19,8 @@
  *                          G vectors of L floats per work-group.
  *   lowp_hadamard_strided  pass 2 for n larger than local memory: each
  *                          work-item finishes T elements at stride S in
- *                          registers (the last FWHT stages, or the H_m mix).
+ *                          registers (the last FWHT stages, or the H_m mix);
+ *                          also the whole op for blocks n ≤ 32 along columns.
  * A later fused quantize stage slots in at step 6: the final values of a
  * block are in local memory (local kernel) right before the store loop.
  *
