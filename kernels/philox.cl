@@ -1,4 +1,4 @@
-/* philox.cl — Philox4x32-10, bit-identical to src/core/philox.h.
+/* philox.cl - Philox4x32-10, bit-identical to src/core/philox.h.
  * Prepended to every program that draws random bits. Counter layout: see
  * src/core/philox.h (key = seed, counter = (index/4, stream), word index%4). */
 

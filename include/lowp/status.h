@@ -8,6 +8,16 @@
 #ifndef LOWP_STATUS_H
 #define LOWP_STATUS_H
 
+/* LOWP_API marks the functions the shared library exports; everything else
+ * stays internal. */
+#if defined(_WIN32) && defined(LOWP_BUILDING)
+#define LOWP_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define LOWP_API __attribute__((visibility("default")))
+#else
+#define LOWP_API
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -26,14 +36,14 @@ typedef enum lowp_status {
 } lowp_status;
 
 /* A constant name for a status ("LOWP_ERR_INVALID_ARG"); never NULL. */
-const char *lowp_status_name(lowp_status status);
+LOWP_API const char *lowp_status_name(lowp_status status);
 
 /* The message of the last failure on this thread ("" if none). The pointer
  * stays valid until the next lowp call on this thread. */
-const char *lowp_last_error(void);
+LOWP_API const char *lowp_last_error(void);
 
 /* Forget the last message on this thread. */
-void lowp_clear_error(void);
+LOWP_API void lowp_clear_error(void);
 
 #ifdef __cplusplus
 }

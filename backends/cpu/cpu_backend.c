@@ -1,0 +1,198 @@
+/* cpu_backend.c — the CPU backend: one device ("cpu"), host memory buffers,
+ * ops from basic_cpu.c and the other *_cpu.c files. Always present. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "basic_cpu.h"
+#include "core/backend.h"
+#include "core/error.h"
+
+/* Buffers are aligned for wide vector loads. */
+#define CPU_BUFFER_ALIGN 64
+
+static void read_cpuinfo(char *name, size_t name_len, char *vendor, size_t vendor_len)
+{
+    snprintf(name, name_len, "CPU");
+    snprintf(vendor, vendor_len, "unknown");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (f == NULL)
+        return;
+    char line[512];
+    int have_name = 0, have_vendor = 0;
+    while ((!have_name || !have_vendor) && fgets(line, sizeof line, f) != NULL) {
+        char *colon = strchr(line, ':');
+        if (colon == NULL)
+            continue;
+        char *value = colon + 1;
+        while (*value == ' ' || *value == '\t')
+            ++value;
+        value[strcspn(value, "\n")] = '\0';
+        if (!have_name && strncmp(line, "model name", 10) == 0) {
+            snprintf(name, name_len, "%s", value);
+            have_name = 1;
+        } else if (!have_vendor && strncmp(line, "vendor_id", 9) == 0) {
+            snprintf(vendor, vendor_len, "%s", value);
+            have_vendor = 1;
+        }
+    }
+    fclose(f);
+}
+
+static lowp_status cpu_enumerate(struct lowp_device_entry *list, size_t cap, size_t *count)
+{
+    if (cap == 0)
+        return LOWP_OK;
+    struct lowp_device_entry *e = &list[0];
+    memset(e, 0, sizeof *e);
+    struct lowp_device_info *info = &e->info;
+    snprintf(info->id, sizeof info->id, "cpu");
+    read_cpuinfo(info->name, sizeof info->name, info->vendor, sizeof info->vendor);
+    snprintf(info->platform, sizeof info->platform, "lowp CPU backend");
+#if defined(_OPENMP) && defined(LOWP_HAVE_CBLAS)
+    snprintf(info->driver, sizeof info->driver, "C11, OpenMP %d, BLAS", _OPENMP);
+#elif defined(_OPENMP)
+    snprintf(info->driver, sizeof info->driver, "C11, OpenMP %d", _OPENMP);
+#else
+    snprintf(info->driver, sizeof info->driver, "C11, single thread");
+#endif
+    snprintf(info->version, sizeof info->version, "C11");
+    info->backend = LOWP_BACKEND_CPU;
+    info->kind = LOWP_DEVICE_KIND_CPU;
+#ifdef _OPENMP
+    info->compute_units = (uint32_t)omp_get_num_procs();
+#else
+    long procs = sysconf(_SC_NPROCESSORS_ONLN);
+    info->compute_units = procs > 0 ? (uint32_t)procs : 1;
+#endif
+    info->max_work_group_size = 1;
+    info->caps = LOWP_CAP_FP64 | LOWP_CAP_F32_DENORMALS;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    info->global_mem_bytes = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
+    info->local_mem_bytes = 0;
+    info->max_alloc_bytes = info->global_mem_bytes;
+    e->ops = &lowp_cpu_backend;
+    *count += 1;
+    return LOWP_OK;
+}
+
+static lowp_status cpu_context_open(struct lowp_context *ctx)
+{
+    ctx->impl = NULL;
+    return LOWP_OK;
+}
+
+static void cpu_context_close(struct lowp_context *ctx) { (void)ctx; }
+
+static lowp_status cpu_sync(struct lowp_context *ctx)
+{
+    (void)ctx; /* CPU ops finish before they return */
+    return LOWP_OK;
+}
+
+static lowp_status cpu_buffer_alloc(struct lowp_context *ctx, struct lowp_buffer *buf)
+{
+    (void)ctx;
+    size_t rounded = (buf->bytes + CPU_BUFFER_ALIGN - 1) / CPU_BUFFER_ALIGN * CPU_BUFFER_ALIGN;
+    if (rounded < buf->bytes)
+        return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "cpu buffer: %zu bytes is too large", buf->bytes);
+    buf->handle = aligned_alloc(CPU_BUFFER_ALIGN, rounded);
+    if (buf->handle == NULL)
+        return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "cpu buffer: cannot allocate %zu bytes", buf->bytes);
+    return LOWP_OK;
+}
+
+static void cpu_buffer_free(struct lowp_context *ctx, struct lowp_buffer *buf)
+{
+    (void)ctx;
+    free(buf->handle);
+    buf->handle = NULL;
+}
+
+static lowp_status cpu_buffer_write(struct lowp_context *ctx, struct lowp_buffer *dst, size_t offset,
+                                    const void *src, size_t bytes)
+{
+    (void)ctx;
+    lowp_cpu_copy_bytes((char *)dst->handle + offset, src, bytes);
+    return LOWP_OK;
+}
+
+static lowp_status cpu_buffer_read(struct lowp_context *ctx, const struct lowp_buffer *src, size_t offset,
+                                   void *dst, size_t bytes)
+{
+    (void)ctx;
+    lowp_cpu_copy_bytes(dst, (const char *)src->handle + offset, bytes);
+    return LOWP_OK;
+}
+
+static lowp_status cpu_buffer_copy(struct lowp_context *ctx, struct lowp_buffer *dst, size_t dst_offset,
+                                   const struct lowp_buffer *src, size_t src_offset, size_t bytes)
+{
+    (void)ctx;
+    lowp_cpu_copy_bytes((char *)dst->handle + dst_offset, (const char *)src->handle + src_offset, bytes);
+    return LOWP_OK;
+}
+
+#define F32(buf) ((float *)(buf)->handle)
+
+static lowp_status cpu_fill_f32(struct lowp_context *ctx, struct lowp_buffer *x, size_t offset, size_t count,
+                                float value)
+{
+    (void)ctx;
+    lowp_cpu_fill_f32(F32(x) + offset, count, value);
+    return LOWP_OK;
+}
+
+static lowp_status cpu_scale_f32(struct lowp_context *ctx, struct lowp_buffer *x, size_t offset, size_t count,
+                                 float alpha)
+{
+    (void)ctx;
+    lowp_cpu_scale_f32(F32(x) + offset, count, alpha);
+    return LOWP_OK;
+}
+
+static lowp_status cpu_axpy_f32(struct lowp_context *ctx, size_t count, float alpha, const struct lowp_buffer *x,
+                                size_t x_offset, struct lowp_buffer *y, size_t y_offset)
+{
+    (void)ctx;
+    lowp_cpu_axpy_f32(count, alpha, F32(x) + x_offset, F32(y) + y_offset);
+    return LOWP_OK;
+}
+
+static lowp_status cpu_random_u32(struct lowp_context *ctx, struct lowp_buffer *x, size_t offset, size_t count,
+                                  uint64_t seed, uint64_t stream)
+{
+    (void)ctx;
+    lowp_cpu_random_u32((uint32_t *)x->handle + offset, count, seed, stream);
+    return LOWP_OK;
+}
+
+static lowp_status cpu_reduce_rows_f32(struct lowp_context *ctx, const struct lowp_reduce_desc *desc,
+                                       const struct lowp_buffer *x, struct lowp_buffer *out)
+{
+    (void)ctx;
+    return lowp_cpu_reduce_rows_f32(desc, F32(x), F32(out));
+}
+
+const struct lowp_backend_ops lowp_cpu_backend = {
+    .name = "cpu",
+    .enumerate = cpu_enumerate,
+    .context_open = cpu_context_open,
+    .context_close = cpu_context_close,
+    .sync = cpu_sync,
+    .buffer_alloc = cpu_buffer_alloc,
+    .buffer_free = cpu_buffer_free,
+    .buffer_write = cpu_buffer_write,
+    .buffer_read = cpu_buffer_read,
+    .buffer_copy = cpu_buffer_copy,
+    .fill_f32 = cpu_fill_f32,
+    .scale_f32 = cpu_scale_f32,
+    .axpy_f32 = cpu_axpy_f32,
+    .random_u32 = cpu_random_u32,
+    .reduce_rows_f32 = cpu_reduce_rows_f32,
+};

@@ -1,0 +1,7 @@
+/* bench_table.c — one row per op family; `lowp bench --op NAME` picks rows. */
+#include "bench.h"
+
+const struct lowp_bench_entry lowp_bench_table[] = {
+    {"basic", lowp_bench_basic},
+};
+const size_t lowp_bench_table_size = sizeof lowp_bench_table / sizeof lowp_bench_table[0];

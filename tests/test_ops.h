@@ -1,0 +1,11 @@
+/* test_ops.h — the portability matrix: one table of cases per op family
+ * (tests/test_ops_<family>.c), all run by tests/test_ops.c. */
+#ifndef LOWP_TEST_OPS_H
+#define LOWP_TEST_OPS_H
+
+#include "harness.h"
+
+extern const struct th_case th_basic_cases[];
+extern const size_t th_basic_case_count;
+
+#endif
