@@ -3,7 +3,7 @@
  * tests/vectors/hadamard/gen_hadamard.py), matrix properties, the fast CPU
  * path vs the reference and vs a plain model of the normative operation
  * order (bit for bit), round trips, bf16 paths and argument checking.
- * Usage: test_hadamard_host [path/to/hadamard_vectors.txt] */
+ * Usage: test_hadamard_host [tests/vectors/hadamard | path/to/hadamard_vectors.txt] */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,22 +49,10 @@ static uint64_t ulp_dist(float a, float b)
     return (uint64_t)(la > lb ? la - lb : lb - la);
 }
 
-/* |fp32 error| of any order of the ±sums ≤ (stages + m + 2)·2^-24·|c|·Σ|v_j|,
- * taking the largest Σ|v_j| over the vectors of x. */
+/* |fp32 error| of any order of the ±sums (docs/hadamard.md §6). */
 static double fp32_bound(const struct lowp_hadamard_desc *d, const void *x)
 {
-    struct lowp_hadamard_plan pl;
-    if (lowp_hadamard_plan_make(d, &pl) != LOWP_OK)
-        return 0.0;
-    double l1max = 0;
-    for (uint64_t line = 0; line < pl.cross; ++line)
-        for (uint64_t blk = 0; blk < pl.nblocks; ++blk) {
-            double l1 = 0;
-            for (uint64_t j = 0; j < pl.n; ++j)
-                l1 += fabs(lowp_hadamard_load(x, d->dtype_in, lowp_hadamard_offset(d->axis, blk * pl.n + j, line, d->ld_in)));
-            l1max = fmax(l1max, l1);
-        }
-    return (pl.log2p + pl.m + 2) * ldexp(1.0, -24) * fabs((double)pl.scale) * l1max;
+    return lowp_hadamard_fp32_bound(d, x);
 }
 
 /* ------------------------------------------------------------------ */
@@ -662,7 +650,13 @@ static void test_launch(void)
 int main(int argc, char **argv)
 {
     verbose = getenv("LOWP_TEST_VERBOSE") != NULL;
-    const char *vectors = argc > 1 ? argv[1] : "tests/vectors/hadamard/hadamard_vectors.txt";
+    const char *arg = argc > 1 ? argv[1] : "tests/vectors/hadamard";
+    char vectors[4096];
+    size_t len = strlen(arg);
+    if (len > 4 && strcmp(arg + len - 4, ".txt") == 0) /* the file itself */
+        snprintf(vectors, sizeof vectors, "%s", arg);
+    else /* the vectors folder */
+        snprintf(vectors, sizeof vectors, "%s/hadamard_vectors.txt", arg);
     test_bf16();
     test_matrices();
     test_vectors_file(vectors);

@@ -10,6 +10,7 @@
 #endif
 
 #include "basic_cpu.h"
+#include "hadamard_cpu.h"
 #include "core/backend.h"
 #include "core/error.h"
 
@@ -179,6 +180,19 @@ static lowp_status cpu_reduce_rows_f32(struct lowp_context *ctx, const struct lo
     return lowp_cpu_reduce_rows_f32(desc, F32(x), F32(out));
 }
 
+/* ---- hadamard.h ---- */
+static lowp_status cpu_hadamard(struct lowp_context *ctx, const struct lowp_hadamard_desc *desc,
+                                const struct lowp_buffer *x, size_t x_offset, struct lowp_buffer *y, size_t y_offset,
+                                const struct lowp_buffer *sign_bits)
+{
+    (void)ctx;
+    const size_t in_es = desc->dtype_in == LOWP_HADAMARD_DTYPE_BF16 ? 2 : 4;
+    const size_t out_es = desc->dtype_out == LOWP_HADAMARD_DTYPE_BF16 ? 2 : 4;
+    return lowp_cpu_hadamard(desc, (const char *)x->handle + x_offset * in_es, (char *)y->handle + y_offset * out_es,
+                             sign_bits != NULL ? (const uint32_t *)sign_bits->handle : NULL);
+}
+/* ---- end hadamard.h ---- */
+
 const struct lowp_backend_ops lowp_cpu_backend = {
     .name = "cpu",
     .enumerate = cpu_enumerate,
@@ -195,4 +209,5 @@ const struct lowp_backend_ops lowp_cpu_backend = {
     .axpy_f32 = cpu_axpy_f32,
     .random_u32 = cpu_random_u32,
     .reduce_rows_f32 = cpu_reduce_rows_f32,
+    .hadamard = cpu_hadamard,
 };

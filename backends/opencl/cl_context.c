@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cl_basic.h"
+#include "cl_hadamard.h"
 #include "cl_impl.h"
 
 static lowp_status cl_context_open(struct lowp_context *ctx)
@@ -40,6 +41,7 @@ static void cl_context_close(struct lowp_context *ctx)
     for (int i = 0; i < 2; ++i)
         if (cl->scratch[i] != NULL)
             clReleaseMemObject(cl->scratch[i]);
+    lowp_cl_hadamard_release(cl);
     lowp_cl_programs_release(cl);
     clReleaseCommandQueue(cl->queue);
     clReleaseContext(cl->context);
@@ -156,4 +158,5 @@ const struct lowp_backend_ops lowp_opencl_backend = {
     .axpy_f32 = lowp_cl_axpy_f32,
     .random_u32 = lowp_cl_random_u32,
     .reduce_rows_f32 = lowp_cl_reduce_rows_f32,
+    .hadamard = lowp_cl_hadamard,
 };

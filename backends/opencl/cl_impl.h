@@ -35,6 +35,7 @@ struct lowp_cl_context {
     cl_mem scratch[2]; /* reused temporaries (reduction partials) */
     size_t scratch_bytes[2];
     size_t wg_override; /* $LOWP_OPENCL_WG_SIZE: force work-group sizes (tests) */
+    struct lowp_cl_hadamard_state *hadamard; /* cl_hadamard.c: small constant tables, made on first use */
 };
 
 static inline struct lowp_cl_context *lowp_cl_impl(struct lowp_context *ctx)

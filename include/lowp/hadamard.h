@@ -44,6 +44,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lowp/context.h"
 #include "lowp/status.h"
 
 #ifdef __cplusplus
@@ -97,36 +98,56 @@ struct lowp_hadamard_desc {
 
 /* Fill `d` with defaults for a dense fp32 rows × cols matrix: whole-row
  * transform, orthonormal, no signs, forward, ld_in = ld_out = cols. */
-lowp_status lowp_hadamard_desc_init(struct lowp_hadamard_desc *d, uint64_t rows, uint64_t cols);
+LOWP_API lowp_status lowp_hadamard_desc_init(struct lowp_hadamard_desc *d, uint64_t rows, uint64_t cols);
 
 /* Check every field; LOWP_ERR_INVALID_ARG with a message naming the field
  * on failure (e.g. an unsupported transform length). */
-lowp_status lowp_hadamard_desc_validate(const struct lowp_hadamard_desc *d);
+LOWP_API lowp_status lowp_hadamard_desc_validate(const struct lowp_hadamard_desc *d);
 
 /* 1 when n is a supported transform length (see above), else 0. */
-int lowp_hadamard_length_supported(uint64_t n);
+LOWP_API int lowp_hadamard_length_supported(uint64_t n);
 
 /* The transform length n the descriptor implies (block, or the axis
  * length when block is 0). Does not validate. */
-uint64_t lowp_hadamard_desc_length(const struct lowp_hadamard_desc *d);
+LOWP_API uint64_t lowp_hadamard_desc_length(const struct lowp_hadamard_desc *d);
 
 /* The scale c actually applied, as fp32 (1/√n rounded to nearest from
  * double for ORTHONORMAL). Every fast path multiplies by exactly this. */
-float lowp_hadamard_desc_scale(const struct lowp_hadamard_desc *d);
+LOWP_API float lowp_hadamard_desc_scale(const struct lowp_hadamard_desc *d);
 
 /* Words needed for a packed sign vector of n entries: (n + 31) / 32. */
-size_t lowp_hadamard_signs_words(uint64_t n);
+LOWP_API size_t lowp_hadamard_signs_words(uint64_t n);
 
 /* Pack ±1 (any negative value, including −0.0, means −1) into bits. */
-lowp_status lowp_hadamard_signs_pack(const float *signs, uint64_t n, uint32_t *bits);
+LOWP_API lowp_status lowp_hadamard_signs_pack(const float *signs, uint64_t n, uint32_t *bits);
 
 /* The PHILOX sign vector as packed bits, identical to what PHILOX mode
  * uses: bit j set when lowp_philox_word(seed, stream, j) >> 31 is 1. */
-lowp_status lowp_hadamard_signs_philox(uint64_t seed, uint64_t stream, uint64_t n, uint32_t *bits);
+LOWP_API lowp_status lowp_hadamard_signs_philox(uint64_t seed, uint64_t stream, uint64_t n, uint32_t *bits);
 
 /* The ±1 Hadamard matrix of order n used by this op, row-major n × n int8
  * (for tests and explicit references; n ≤ 4096 to keep it small). */
-lowp_status lowp_hadamard_matrix(uint64_t n, int8_t *h);
+LOWP_API lowp_status lowp_hadamard_matrix(uint64_t n, int8_t *h);
+
+/* Run the op on a device: y = op(x) for the matrices described by `desc`.
+ *
+ *   x         dtype_in elements; row 0 starts at element x_offset of the buffer,
+ *             (rows − 1)·ld_in + cols elements from there must fit.
+ *   y         dtype_out elements from element y_offset, (rows − 1)·ld_out + cols.
+ *             In place: y == x with y_offset == x_offset, dtype_in == dtype_out
+ *             and ld_in == ld_out. Any other overlap of x and y is an error.
+ *   sign_bits SIGNS_USER only: lowp_hadamard_signs_words(n) packed uint32
+ *             words from the start of the buffer (bit j%32 of word j/32 set
+ *             means s_j = −1); must be NULL for the other sign modes.
+ *
+ * Every device gives the same bits as the fast CPU path for IEEE fp32
+ * devices (docs/hadamard.md §6); PHILOX signs are the same on every device.
+ * Queued like every op: lowp_buffer_read or lowp_context_sync waits for it.
+ * Errors: LOWP_ERR_INVALID_ARG (any bad field, range or overlap, with a
+ * message naming it), LOWP_ERR_UNSUPPORTED (device without enough local
+ * memory for the length), LOWP_ERR_OUT_OF_MEMORY, LOWP_ERR_DEVICE. */
+LOWP_API lowp_status lowp_hadamard(lowp_context *ctx, const struct lowp_hadamard_desc *desc, const lowp_buffer *x,
+                                   size_t x_offset, lowp_buffer *y, size_t y_offset, const lowp_buffer *sign_bits);
 
 #ifdef __cplusplus
 }

@@ -188,3 +188,20 @@ lowp_status lowp_hadamard_signs_philox(uint64_t seed, uint64_t stream, uint64_t 
             bits[j >> 5] |= 1u << (j & 31u);
     return LOWP_OK;
 }
+
+double lowp_hadamard_fp32_bound(const struct lowp_hadamard_desc *d, const void *x)
+{
+    struct lowp_hadamard_plan pl;
+    if (x == NULL || lowp_hadamard_plan_make(d, &pl) != LOWP_OK)
+        return 0.0;
+    double l1max = 0;
+    for (uint64_t line = 0; line < pl.cross; ++line)
+        for (uint64_t blk = 0; blk < pl.nblocks; ++blk) {
+            double l1 = 0;
+            for (uint64_t j = 0; j < pl.n; ++j)
+                l1 += fabs(lowp_hadamard_load(x, d->dtype_in,
+                                              lowp_hadamard_offset(d->axis, blk * pl.n + j, line, d->ld_in)));
+            l1max = fmax(l1max, l1);
+        }
+    return (pl.log2p + pl.m + 2) * ldexp(1.0, -24) * fabs((double)pl.scale) * l1max;
+}

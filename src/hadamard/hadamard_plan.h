@@ -40,6 +40,12 @@ lowp_status lowp_hadamard_plan_make(const struct lowp_hadamard_desc *d, struct l
 lowp_status lowp_hadamard_check_host(const struct lowp_hadamard_desc *d, const void *x, const void *y,
                                      const uint32_t *sign_bits);
 
+/* The bound of docs/hadamard.md §6 on |fp32 fast path − reference| for the
+ * vectors of x (host pointer, layout of d): (log2 p + m + 2)·2^−24·|c|·
+ * max over vectors of Σ|v_j|. Add one bf16 ulp of the result for a bf16
+ * output. 0 for an invalid descriptor. Used by the tests. */
+double lowp_hadamard_fp32_bound(const struct lowp_hadamard_desc *d, const void *x);
+
 /* Split n into m·p (m ∈ {1,12,20,28}, p a power of two). 0 if unsupported. */
 int lowp_hadamard_factor(uint64_t n, uint32_t *m, uint32_t *p);
 
