@@ -48,5 +48,7 @@ lowp_status lowp_bench_time(lowp_context *ctx, const struct lowp_bench_params *p
 /* One function per op family (bench/bench_<family>.c), listed in bench_table.c. */
 lowp_status lowp_bench_basic(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,
                              size_t *count);
+lowp_status lowp_bench_hadamard(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,
+                                size_t *count);
 
 #endif

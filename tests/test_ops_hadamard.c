@@ -499,6 +499,28 @@ static void test_round_trip(struct th *t, lowp_context *ctx)
         }
 }
 
+/* Tall matrices along columns: NDRange dimension 1 beyond 65535, which the
+ * OpenCL host code splits into several launches (register path, one-pass
+ * local path, and the strided second pass of a two-pass transform; the
+ * register path shares the strided code). 65536+ tiny work-groups are slow
+ * on CPU runtimes, so this runs at the default work-group size only: the
+ * split does not depend on it. */
+static void test_tall(struct th *t, lowp_context *ctx)
+{
+    static const struct {
+        uint64_t rows, cols;
+        uint32_t block;
+    } shapes[] = {{12 * 65600, 1, 12}, {8192 * 17, 1, 8192}};
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; ++s) {
+        struct hcfg c = cfg(shapes[s].rows, shapes[s].cols, 9500 + s);
+        c.d.axis = LOWP_HADAMARD_AXIS_COLS;
+        c.d.block = shapes[s].block;
+        c.d.sign_mode = LOWP_HADAMARD_SIGNS_PHILOX;
+        c.d.inverse = (int)(s == 1);
+        run_cfg(t, ctx, &c, NULL);
+    }
+}
+
 /* ---- rejected calls ---- */
 
 static void expect_invalid(struct th *t, lowp_status s, const char *what, const char *needle)
@@ -604,6 +626,7 @@ const struct th_case th_hadamard_cases[] = {
     {"hadamard_scales", test_scales, 1},
     {"hadamard_sign_draws", test_sign_draws, 1},
     {"hadamard_round_trip", test_round_trip, 1},
+    {"hadamard_tall", test_tall, 0},
     {"hadamard_bad_args", test_bad_args, 0},
 };
 const size_t th_hadamard_case_count = sizeof th_hadamard_cases / sizeof th_hadamard_cases[0];

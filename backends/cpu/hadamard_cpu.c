@@ -31,6 +31,11 @@
 /* Columns handled together for AXIS_COLS: one tile row is a contiguous
  * read, and every butterfly becomes a vectorizable loop over the lanes. */
 #define COL_TILE 64
+/* Short rows (n ≤ this) are also transformed COL_TILE at a time, as lanes
+ * of a transposed tile: a vector of 12 or 16 alone leaves the butterfly and
+ * H_m loops one element long (30× slower at n = 12). Same operations on
+ * every element, so the same bits. */
+#define ROW_TILE_MAX_N 256
 
 /* Stages h = h0, 2·h0, …, p/2 of an FWHT of p elements, each element being
  * `lanes` interleaved independent values (lanes = 1: a plain vector). */
@@ -173,8 +178,10 @@ lowp_status lowp_cpu_hadamard(const struct lowp_hadamard_desc *d, const void *x,
         mask[j] = (uint32_t)lowp_hadamard_sign_negative(d, sign_bits, j) << 31;
 
     const int cols = d->axis == LOWP_HADAMARD_AXIS_COLS;
-    const uint64_t lanes_max = cols ? COL_TILE : 1;
-    const uint64_t tiles = cols ? (pl.cross + COL_TILE - 1) / COL_TILE : pl.cross;
+    /* Rows in transposed tiles when short (see ROW_TILE_MAX_N). */
+    const int row_tiles = !cols && n <= ROW_TILE_MAX_N;
+    const uint64_t lanes_max = cols || row_tiles ? COL_TILE : 1;
+    const uint64_t tiles = cols || row_tiles ? (pl.cross + COL_TILE - 1) / COL_TILE : pl.cross;
     const int64_t work = (int64_t)(tiles * pl.nblocks);
     const float scale = pl.scale;
     int failed = 0;
@@ -192,12 +199,17 @@ lowp_status lowp_cpu_hadamard(const struct lowp_hadamard_desc *d, const void *x,
                 continue;
             const uint64_t blk = (uint64_t)w % pl.nblocks, tile = (uint64_t)w / pl.nblocks;
             const uint64_t a0 = blk * n;
-            const uint64_t x0 = cols ? tile * COL_TILE : tile;
-            const uint64_t lanes = cols ? (pl.cross - x0 < COL_TILE ? pl.cross - x0 : COL_TILE) : 1;
-            /* Step 1. Rows: one contiguous run; columns: one run per axis position. */
+            const uint64_t x0 = lanes_max > 1 ? tile * COL_TILE : tile;
+            const uint64_t lanes = lanes_max > 1 ? (pl.cross - x0 < COL_TILE ? pl.cross - x0 : COL_TILE) : 1;
+            /* Step 1. Rows: one contiguous run (or a transposed tile of
+             * short rows); columns: one run per axis position. */
             if (cols)
                 for (uint64_t j = 0; j < n; ++j)
                     load_run(buf + j * lanes, x, d->dtype_in, (a0 + j) * d->ld_in + x0, lanes);
+            else if (row_tiles)
+                for (uint64_t t = 0; t < lanes; ++t)
+                    for (uint64_t j = 0; j < n; ++j)
+                        buf[j * lanes + t] = lowp_hadamard_load(x, d->dtype_in, (x0 + t) * d->ld_in + a0 + j);
             else
                 load_run(buf, x, d->dtype_in, x0 * d->ld_in + a0, n);
             if (has_signs && !d->inverse)
@@ -214,6 +226,10 @@ LOWP_HAD_SIMD
             if (cols)
                 for (uint64_t i = 0; i < n; ++i)
                     store_run(y, d->dtype_out, (a0 + i) * d->ld_out + x0, res + i * lanes, lanes);
+            else if (row_tiles)
+                for (uint64_t t = 0; t < lanes; ++t)
+                    for (uint64_t i = 0; i < n; ++i)
+                        lowp_hadamard_store(y, d->dtype_out, (x0 + t) * d->ld_out + a0 + i, res[i * lanes + t]);
             else
                 store_run(y, d->dtype_out, x0 * d->ld_out + a0, res, n);
         }
