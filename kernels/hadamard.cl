@@ -1,26 +1,26 @@
-/* hadamard.cl — Walsh–Hadamard transforms (lowp/hadamard.h), OpenCL C 1.2.
+/* hadamard.cl - Walsh-Hadamard transforms (lowp/hadamard.h), OpenCL C 1.2.
  *
  * The op: every block v of n elements along one axis of a row-major matrix
- * becomes c·H·diag(s)·v (forward) or c·diag(s)·Hᵀ·v (inverse), with
- * H = H_m ⊗ H_p (m ∈ {1, 12, 20, 28}, p a power of two, Sylvester order).
+ * becomes c*H*diag(s)*v (forward) or c*diag(s)*H^T*v (inverse), with
+ * H = H_m (x) H_p (m in {1, 12, 20, 28}, p a power of two, Sylvester order).
  *
  * fp32 operation order (the normative one of backends/cpu/hadamard_cpu.c,
  * so results are bit-identical to lowp_cpu_hadamard for fp32 and bf16):
- *   1 load → fp32, forward: flip the sign bit where s_j = −1
- *   2 radix-2 stages h = 1, 2, …, p/2 on each contiguous chunk of p
- *   3 m > 1: out_a = ±in_0 ±in_1 … ±in_{m−1} left to right (chunks of p)
- *   4 × scale (one fp32 multiply)   5 inverse: flip signs   6 store (bf16 RNE)
+ *   1 load -> fp32, forward: flip the sign bit where s_j = -1
+ *   2 radix-2 stages h = 1, 2, ..., p/2 on each contiguous chunk of p
+ *   3 m > 1: out_a = +/-in_0 +/-in_1 ... +/-in_{m-1} left to right (chunks of p)
+ *   4 x scale (one fp32 multiply)   5 inverse: flip signs   6 store (bf16 RNE)
  * Nothing here depends on the work-group size: every butterfly is the same
  * two IEEE operations whichever work-item does it. No mad/fma (FP_CONTRACT
  * OFF), no denormal-sensitive tricks (sign flips and bf16 rounding use bits).
  *
- * Kernels (host plan in docs/hadamard.md §"Device plan"):
+ * Kernels (host plan in docs/hadamard.md section "Device plan"):
  *   lowp_hadamard_local    whole transform (or pass 1 of 2) in local memory,
  *                          G vectors of L floats per work-group.
  *   lowp_hadamard_strided  pass 2 for n larger than local memory: each
  *                          work-item finishes T elements at stride S in
  *                          registers (the last FWHT stages, or the H_m mix);
- *                          also the whole op for blocks n ≤ 32 along columns.
+ *                          also the whole op for blocks n <= 32 along columns.
  * A later fused quantize stage slots in at step 6: the final values of a
  * block are in local memory (local kernel) right before the store loop.
  *
@@ -38,7 +38,7 @@ inline float lowp_had_load(__global const uchar *buf, int bf16, ulong i)
     return ((__global const float *)buf)[i];
 }
 
-/* fp32 → bf16 round to nearest even with integer ops; NaN stays NaN. */
+/* fp32 -> bf16 round to nearest even with integer ops; NaN stays NaN. */
 inline void lowp_had_store(__global uchar *buf, int bf16, ulong i, float v)
 {
     if (bf16) {
@@ -53,7 +53,7 @@ inline void lowp_had_store(__global uchar *buf, int bf16, ulong i, float v)
     }
 }
 
-/* 1 when s_j = −1. PHILOX: top bit of the element's word. USER: packed bits. */
+/* 1 when s_j = -1. PHILOX: top bit of the element's word. USER: packed bits. */
 inline uint lowp_had_neg(int sign_mode, ulong seed, ulong stream, __global const uint *sign_bits, ulong j)
 {
     if (sign_mode == 1)
@@ -85,13 +85,13 @@ inline ulong lowp_had_offset(int axis_cols, ulong a, ulong line, ulong ld)
  *
  * lowp_hadamard_local, extra:
  *   nchunks    chunks of L per line (axis length / L)
- *   L, m, p, log2p   chunk length L = m·p handled in local memory
- *   hm_bits    m words: bit c of word a set ⇔ (H_m, or H_mᵀ if inverse)[a][c] = −1
+ *   L, m, p, log2p   chunk length L = m*p handled in local memory
+ *   hm_bits    m words: bit c of word a set <=> (H_m, or H_m^T if inverse)[a][c] = -1
  *   G          vectors per work-group (power of two)
  *   final_pass 1: steps 4-6 here; 0: store raw fp32 (pass 1 of 2; y must be fp32)
- *   lds        local memory of G·(L + axis_cols) floats
- * Global size: AXIS_ROWS (ceil(cross·nchunks / G)·W, 1);
- *              AXIS_COLS (ceil(cross / G)·W, nchunks); any local size (W, 1). */
+ *   lds        local memory of G*(L + axis_cols) floats
+ * Global size: AXIS_ROWS (ceil(cross*nchunks / G)*W, 1);
+ *              AXIS_COLS (ceil(cross / G)*W, nchunks); any local size (W, 1). */
 __kernel void lowp_hadamard_local(__global const uchar *x, ulong x_off, ulong x_ld, int x_bf16,
                                   __global uchar *y, ulong y_off, ulong y_ld, int y_bf16,
                                   int axis_cols, ulong cross,
@@ -140,7 +140,7 @@ __kernel void lowp_hadamard_local(__global const uchar *x, ulong x_off, ulong x_
     barrier(CLK_LOCAL_MEM_FENCE);
 
     /* 2. radix-2 stages, two at a time (radix-4 quads k, k+h, k+2h, k+3h),
-     * over the G·m chunks of p floats. */
+     * over the G*m chunks of p floats. */
     uint s = 0;
     if (p >= 4) {
         const uint quads = G * m * (p >> 2), qshift = log2p - 2;
@@ -230,17 +230,17 @@ __kernel void lowp_hadamard_local(__global const uchar *x, ulong x_off, ulong x_
 }
 
 /* Pass 2 for n beyond local memory. Each work-item takes the T elements
- * o, o + S, …, o + (T−1)·S of one n-block (n = T·S), after pass 1 did every
+ * o, o + S, ..., o + (T-1)*S of one n-block (n = T*S), after pass 1 did every
  * stage below S, and either runs the remaining FWHT stages (mix = 0, T a
- * power of two ≤ 32: stage h·S for h = 1, 2, …) or the H_m mix (mix = 1,
+ * power of two <= 32: stage h*S for h = 1, 2, ...) or the H_m mix (mix = 1,
  * T = m), then steps 4-6. x is normally the fp32 pass-1 output.
  * Also the whole op in registers for small power-of-two blocks along
- * columns (S = 1, T = n ≤ 32, first_pass = 1: forward signs at load, no
+ * columns (S = 1, T = n <= 32, first_pass = 1: forward signs at load, no
  * local memory, no barriers; neighbouring work-items read neighbouring
- * columns) — the NVFP4 16×16 case.
+ * columns) - the NVFP4 16x16 case.
  * Extra arguments: nblocks (axis length / n), T, S (power of two), mix,
  * hm_bits, first_pass (1: x is the op's input, apply forward signs).
- * Global size: AXIS_ROWS (S, cross·nblocks); AXIS_COLS (cross, nblocks·S);
+ * Global size: AXIS_ROWS (S, cross*nblocks); AXIS_COLS (cross, nblocks*S);
  * any local size. */
 __kernel void lowp_hadamard_strided(__global const uchar *x, ulong x_off, ulong x_ld, int x_bf16,
                                     __global uchar *y, ulong y_off, ulong y_ld, int y_bf16,
