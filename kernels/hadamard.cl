@@ -73,6 +73,32 @@ inline ulong lowp_had_offset(int axis_cols, ulong a, ulong line, ulong ld)
     return axis_cols ? a * ld + line : line * ld + a;
 }
 
+/* Local-tile slot idx of lowp_hadamard_local -> vector g of the group and
+ * element j of its chunk (AXIS_COLS: idx = j*G + g, so neighbouring
+ * work-items touch neighbouring columns; rows: idx = g*L + j). Updates the
+ * (line, chunk) of vector g when g changes. 0 when the vector is past the
+ * end (last group). */
+inline int lowp_had_slot(uint idx, int axis_cols, uint G, uint L, ulong vbase, ulong nvec, ulong nchunks,
+                         ulong ccol, uint *g, uint *j, uint *cached_g, ulong *line, ulong *chunk)
+{
+    if (axis_cols) {
+        *g = idx & (G - 1u);
+        *j = idx >> (31 - clz(G)); /* idx / G */
+    } else {
+        *g = idx / L;
+        *j = idx - *g * L;
+    }
+    const ulong v = vbase + *g;
+    if (v >= nvec)
+        return 0;
+    if (*g != *cached_g) {
+        *cached_g = *g;
+        *line = axis_cols ? v : v / nchunks;
+        *chunk = axis_cols ? ccol : v - *line * nchunks;
+    }
+    return 1;
+}
+
 /* Argument groups (same order in both kernels):
  *   x, x_off, x_ld, x_bf16       input: buffer, element offset, row stride, type
  *   y, y_off, y_ld, y_bf16       output (may be the same buffer as x)
@@ -116,21 +142,8 @@ __kernel void lowp_hadamard_local(__global const uchar *x, ulong x_off, ulong x_
     ulong line = 0, chunk = 0;
     for (uint idx = lid; idx < total; idx += W) {
         uint g, j;
-        if (axis_cols) {
-            g = idx & (G - 1u);
-            j = idx >> (31 - clz(G)); /* idx / G */
-        } else {
-            g = idx / L;
-            j = idx - g * L;
-        }
-        const ulong v = vbase + g;
-        if (v >= nvec)
+        if (!lowp_had_slot(idx, axis_cols, G, L, vbase, nvec, nchunks, ccol, &g, &j, &cached_g, &line, &chunk))
             continue;
-        if (g != cached_g) {
-            cached_g = g;
-            line = axis_cols ? v : v / nchunks;
-            chunk = axis_cols ? ccol : v - line * nchunks;
-        }
         float e = lowp_had_load(x, x_bf16, x_off + lowp_had_offset(axis_cols, chunk * L + j, line, x_ld));
         if (sign_mode != 0 && !inverse)
             e = lowp_had_flip(e, lowp_had_neg(sign_mode, seed, stream, sign_bits,
@@ -201,21 +214,8 @@ __kernel void lowp_hadamard_local(__global const uchar *x, ulong x_off, ulong x_
     cached_g = 0xffffffffu;
     for (uint idx = lid; idx < total; idx += W) {
         uint g, j;
-        if (axis_cols) {
-            g = idx & (G - 1u);
-            j = idx >> (31 - clz(G));
-        } else {
-            g = idx / L;
-            j = idx - g * L;
-        }
-        const ulong v = vbase + g;
-        if (v >= nvec)
+        if (!lowp_had_slot(idx, axis_cols, G, L, vbase, nvec, nchunks, ccol, &g, &j, &cached_g, &line, &chunk))
             continue;
-        if (g != cached_g) {
-            cached_g = g;
-            line = axis_cols ? v : v / nchunks;
-            chunk = axis_cols ? ccol : v - line * nchunks;
-        }
         float r = lds[g * Ls + j];
         int out_bf16 = 0;
         if (final_pass) {

@@ -222,6 +222,21 @@ static struct hcfg cfg(uint64_t rows, uint64_t cols, uint64_t salt)
     return c;
 }
 
+/* A matrix shape and the axis/block of the transform. */
+struct shape {
+    uint64_t rows, cols;
+    lowp_hadamard_axis axis;
+    uint32_t block;
+};
+
+static struct hcfg shape_cfg(const struct shape *sh, uint64_t salt)
+{
+    struct hcfg c = cfg(sh->rows, sh->cols, salt);
+    c.d.axis = sh->axis;
+    c.d.block = sh->block;
+    return c;
+}
+
 /* Rows for a whole-row transform of length n: many small vectors (several
  * per work-group and a partial last group), a couple of big ones. */
 static uint64_t rows_for(uint64_t n)
@@ -304,20 +319,14 @@ static void test_blocks(struct th *t, lowp_context *ctx)
  * scratch buffer) and register paths. */
 static void test_dtypes(struct th *t, lowp_context *ctx)
 {
-    static const struct {
-        uint64_t rows, cols;
-        lowp_hadamard_axis axis;
-        uint32_t block;
-    } shapes[] = {
+    static const struct shape shapes[] = {
         {7, 256, LOWP_HADAMARD_AXIS_ROWS, 0}, {2, 8192, LOWP_HADAMARD_AXIS_ROWS, 0},
         {1, 24576, LOWP_HADAMARD_AXIS_ROWS, 0}, {64, 40, LOWP_HADAMARD_AXIS_COLS, 16},
         {640, 3, LOWP_HADAMARD_AXIS_COLS, 0},
     };
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; ++s)
         for (int dt = 0; dt < 4; ++dt) {
-            struct hcfg c = cfg(shapes[s].rows, shapes[s].cols, 4000 + 4 * s + (uint64_t)dt);
-            c.d.axis = shapes[s].axis;
-            c.d.block = shapes[s].block;
+            struct hcfg c = shape_cfg(&shapes[s], 4000 + 4 * s + (uint64_t)dt);
             c.d.dtype_in = (dt & 1) ? LOWP_HADAMARD_DTYPE_BF16 : LOWP_HADAMARD_DTYPE_F32;
             c.d.dtype_out = (dt & 2) ? LOWP_HADAMARD_DTYPE_BF16 : LOWP_HADAMARD_DTYPE_F32;
             c.d.sign_mode = LOWP_HADAMARD_SIGNS_PHILOX;
@@ -329,11 +338,7 @@ static void test_dtypes(struct th *t, lowp_context *ctx)
 /* y == x on every path, fp32 and bf16. */
 static void test_in_place(struct th *t, lowp_context *ctx)
 {
-    static const struct {
-        uint64_t rows, cols;
-        lowp_hadamard_axis axis;
-        uint32_t block;
-    } shapes[] = {
+    static const struct shape shapes[] = {
         {9, 64, LOWP_HADAMARD_AXIS_ROWS, 0},   {3, 4096, LOWP_HADAMARD_AXIS_ROWS, 0},
         {1, 16384, LOWP_HADAMARD_AXIS_ROWS, 0}, {1, 28672, LOWP_HADAMARD_AXIS_ROWS, 0},
         {96, 33, LOWP_HADAMARD_AXIS_COLS, 16},  {512, 9, LOWP_HADAMARD_AXIS_COLS, 0},
@@ -341,9 +346,7 @@ static void test_in_place(struct th *t, lowp_context *ctx)
     };
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; ++s)
         for (int bf = 0; bf < 2; ++bf) {
-            struct hcfg c = cfg(shapes[s].rows, shapes[s].cols, 5000 + 2 * s + (uint64_t)bf);
-            c.d.axis = shapes[s].axis;
-            c.d.block = shapes[s].block;
+            struct hcfg c = shape_cfg(&shapes[s], 5000 + 2 * s + (uint64_t)bf);
             c.d.dtype_in = c.d.dtype_out = bf ? LOWP_HADAMARD_DTYPE_BF16 : LOWP_HADAMARD_DTYPE_F32;
             c.d.ld_in = c.d.ld_out = shapes[s].cols + 5;
             c.d.sign_mode = LOWP_HADAMARD_SIGNS_USER;
@@ -358,22 +361,17 @@ static void test_in_place(struct th *t, lowp_context *ctx)
  * padding elements must come back untouched. */
 static void test_strides(struct th *t, lowp_context *ctx)
 {
-    static const struct {
-        uint64_t rows, cols, ld_in, ld_out;
-        lowp_hadamard_axis axis;
-        uint32_t block;
-    } shapes[] = {
-        {11, 32, 37, 33, LOWP_HADAMARD_AXIS_ROWS, 0},     {4, 1024, 1031, 1500, LOWP_HADAMARD_AXIS_ROWS, 0},
-        {2, 12288, 12300, 12289, LOWP_HADAMARD_AXIS_ROWS, 0}, {5, 96, 100, 97, LOWP_HADAMARD_AXIS_ROWS, 24},
-        {256, 17, 19, 40, LOWP_HADAMARD_AXIS_COLS, 0},    {4096, 3, 7, 4, LOWP_HADAMARD_AXIS_COLS, 0},
-        {160, 50, 64, 51, LOWP_HADAMARD_AXIS_COLS, 32},
+    static const struct shape shapes[] = {
+        {11, 32, LOWP_HADAMARD_AXIS_ROWS, 0},    {4, 1024, LOWP_HADAMARD_AXIS_ROWS, 0},
+        {2, 12288, LOWP_HADAMARD_AXIS_ROWS, 0}, {5, 96, LOWP_HADAMARD_AXIS_ROWS, 24},
+        {256, 17, LOWP_HADAMARD_AXIS_COLS, 0},  {4096, 3, LOWP_HADAMARD_AXIS_COLS, 0},
+        {160, 50, LOWP_HADAMARD_AXIS_COLS, 32},
     };
+    static const uint64_t lds[][2] = {{37, 33}, {1031, 1500}, {12300, 12289}, {100, 97}, {19, 40}, {7, 4}, {64, 51}};
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; ++s) {
-        struct hcfg c = cfg(shapes[s].rows, shapes[s].cols, 6000 + s);
-        c.d.ld_in = shapes[s].ld_in;
-        c.d.ld_out = shapes[s].ld_out;
-        c.d.axis = shapes[s].axis;
-        c.d.block = shapes[s].block;
+        struct hcfg c = shape_cfg(&shapes[s], 6000 + s);
+        c.d.ld_in = lds[s][0];
+        c.d.ld_out = lds[s][1];
         c.d.sign_mode = LOWP_HADAMARD_SIGNS_PHILOX;
         c.d.dtype_out = s % 2 ? LOWP_HADAMARD_DTYPE_BF16 : LOWP_HADAMARD_DTYPE_F32;
         c.x_skip = 1 + s;
@@ -507,14 +505,10 @@ static void test_round_trip(struct th *t, lowp_context *ctx)
  * split does not depend on it. */
 static void test_tall(struct th *t, lowp_context *ctx)
 {
-    static const struct {
-        uint64_t rows, cols;
-        uint32_t block;
-    } shapes[] = {{12 * 65600, 1, 12}, {8192 * 17, 1, 8192}};
+    static const struct shape shapes[] = {{12 * 65600, 1, LOWP_HADAMARD_AXIS_COLS, 12},
+                                          {8192 * 17, 1, LOWP_HADAMARD_AXIS_COLS, 8192}};
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; ++s) {
-        struct hcfg c = cfg(shapes[s].rows, shapes[s].cols, 9500 + s);
-        c.d.axis = LOWP_HADAMARD_AXIS_COLS;
-        c.d.block = shapes[s].block;
+        struct hcfg c = shape_cfg(&shapes[s], 9500 + s);
         c.d.sign_mode = LOWP_HADAMARD_SIGNS_PHILOX;
         c.d.inverse = (int)(s == 1);
         run_cfg(t, ctx, &c, NULL);
