@@ -54,5 +54,7 @@ lowp_status lowp_bench_matmul(lowp_context *ctx, const struct lowp_bench_params 
                               size_t *count);
 lowp_status lowp_bench_formats(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,
                                size_t *count);
+lowp_status lowp_bench_hadamard(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,
+                                size_t *count);
 
 #endif

@@ -6,5 +6,6 @@ const struct lowp_bench_entry lowp_bench_table[] = {
     {"optim", lowp_bench_optim},
     {"matmul", lowp_bench_matmul},
     {"formats", lowp_bench_formats},
+    {"hadamard", lowp_bench_hadamard},
 };
 const size_t lowp_bench_table_size = sizeof lowp_bench_table / sizeof lowp_bench_table[0];

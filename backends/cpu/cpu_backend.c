@@ -13,6 +13,7 @@
 #include "optim_cpu.h"
 #include "matmul_cpu.h"
 #include "formats_cpu.h"
+#include "hadamard_cpu.h"
 #include "core/backend.h"
 #include "core/error.h"
 
@@ -272,6 +273,18 @@ static lowp_status cpu_fake_quantize(struct lowp_context *ctx, const struct lowp
     (void)ctx;
     return lowp_cpu_fake_quantize(d, F32(x) + x_offset, F32(y) + y_offset, stats);
 }
+/* ---- hadamard.h ---- */
+static lowp_status cpu_hadamard(struct lowp_context *ctx, const struct lowp_hadamard_desc *desc,
+                                const struct lowp_buffer *x, size_t x_offset, struct lowp_buffer *y, size_t y_offset,
+                                const struct lowp_buffer *sign_bits)
+{
+    (void)ctx;
+    const size_t in_es = desc->dtype_in == LOWP_HADAMARD_DTYPE_BF16 ? 2 : 4;
+    const size_t out_es = desc->dtype_out == LOWP_HADAMARD_DTYPE_BF16 ? 2 : 4;
+    return lowp_cpu_hadamard(desc, (const char *)x->handle + x_offset * in_es, (char *)y->handle + y_offset * out_es,
+                             sign_bits != NULL ? (const uint32_t *)sign_bits->handle : NULL);
+}
+/* ---- end hadamard.h ---- */
 
 const struct lowp_backend_ops lowp_cpu_backend = {
     .name = "cpu",
@@ -299,4 +312,5 @@ const struct lowp_backend_ops lowp_cpu_backend = {
     .quantize = cpu_quantize,
     .dequantize = cpu_dequantize,
     .fake_quantize = cpu_fake_quantize,
+    .hadamard = cpu_hadamard,
 };

@@ -4,6 +4,7 @@
 
 #include "cl_basic.h"
 #include "cl_formats.h"
+#include "cl_hadamard.h"
 #include "cl_impl.h"
 #include "cl_optim.h"
 #include "cl_matmul.h"
@@ -44,6 +45,7 @@ static void cl_context_close(struct lowp_context *ctx)
         if (cl->scratch[i] != NULL)
             clReleaseMemObject(cl->scratch[i]);
     lowp_cl_optim_release(cl);
+    lowp_cl_hadamard_release(cl);
     lowp_cl_programs_release(cl);
     lowp_cl_matmul_release(cl);
     clReleaseCommandQueue(cl->queue);
@@ -188,4 +190,5 @@ const struct lowp_backend_ops lowp_opencl_backend = {
     .quantize = lowp_cl_quantize,
     .dequantize = lowp_cl_dequantize,
     .fake_quantize = lowp_cl_fake_quantize,
+    .hadamard = lowp_cl_hadamard,
 };

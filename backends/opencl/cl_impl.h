@@ -37,6 +37,7 @@ struct lowp_cl_context {
     size_t wg_override; /* $LOWP_OPENCL_WG_SIZE: force work-group sizes (tests) */
     struct lowp_cl_optim *optim; /* cl_optim.c: cached optimizer tables, freed by lowp_cl_optim_release */
     struct lowp_cl_matmul_state *matmul; /* cl_matmul.c: tuning row in use (created on first matmul) */
+    struct lowp_cl_hadamard_state *hadamard; /* cl_hadamard.c: small constant tables, made on first use */
 };
 
 static inline struct lowp_cl_context *lowp_cl_impl(struct lowp_context *ctx)

@@ -16,6 +16,7 @@
 #include "lowp/train.h"
 #include "lowp/matmul.h"
 #include "lowp/formats.h"
+#include "lowp/hadamard.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -21,6 +21,7 @@
 #include "lowp/optim.h"
 #include "lowp/matmul.h"
 #include "lowp/formats.h"
+#include "lowp/hadamard.h"
 
 /* One discovered device: public description + what the backend needs to open it. */
 struct lowp_device_entry {
@@ -117,6 +118,15 @@ struct lowp_backend_ops {
                                  const struct lowp_buffer *x, size_t x_offset, struct lowp_buffer *y, size_t y_offset,
                                  struct lowp_quant_stats *stats);
     /* ---- end formats.h ---- */
+    /* ---- hadamard.h ----------------------------------------------------
+     * desc is validated; x, y (and sign_bits for SIGNS_USER, else NULL) hold
+     * their element ranges; y either aliases x exactly (same offset, dtype
+     * and stride) or does not overlap it. Offsets are in elements of
+     * dtype_in / dtype_out; sign words start at element 0. */
+    lowp_status (*hadamard)(struct lowp_context *ctx, const struct lowp_hadamard_desc *desc,
+                            const struct lowp_buffer *x, size_t x_offset, struct lowp_buffer *y, size_t y_offset,
+                            const struct lowp_buffer *sign_bits);
+    /* ---- end hadamard.h ---- */
 };
 
 extern const struct lowp_backend_ops lowp_cpu_backend;
