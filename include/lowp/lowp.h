@@ -12,6 +12,7 @@
 #include "lowp/device.h"
 #include "lowp/context.h"
 #include "lowp/basic.h"
+#include "lowp/model.h"
 
 #ifdef __cplusplus
 extern "C" {
