@@ -15,6 +15,7 @@
 #include "lowp/lowp.h"
 #include "model/model_internal.h"
 #include "model_cpu.h"
+#include "model_vectors.h"
 #include "ref/model_ref.h"
 
 static int passed, failed;
@@ -350,104 +351,20 @@ static void fast_vs_ref(void)
 
 /* ---- the whole model ---------------------------------------------------- */
 
-static double rel_err(const float *got, const float *ref, size_t n, double *maxabs)
-{
-    double num = 0.0, den = 0.0, mx = 0.0;
-    for (size_t i = 0; i < n; ++i) {
-        double d = (double)got[i] - (double)ref[i];
-        num += d * d;
-        den += (double)ref[i] * (double)ref[i];
-        mx = fmax(mx, fabs(d));
-    }
-    if (maxabs)
-        *maxabs = mx;
-    return den > 0 ? sqrt(num / den) : sqrt(num);
-}
-
-static const float *st_f32(const struct lowp_st_file *f, const char *name, size_t n)
-{
-    const struct lowp_st_tensor *t = lowp_st_find(f, name);
-    if (t == NULL || strcmp(t->dtype, "F32") != 0 || t->end - t->begin != 4 * n)
-        return NULL;
-    return (const float *)(const void *)(f->data + t->begin); /* little-endian host, 8-aligned section */
-}
-
-struct vec_cfg {
-    const char *name;
-    struct lowp_model_config cfg;
-};
-
-static void vector_configs(struct vec_cfg *v)
-{
-    lowp_model_config_gpt2(&v[0].cfg, 2, 16, 2, 8);
-    v[0].name = "gpt2";
-    lowp_model_config_llama(&v[1].cfg, 2, 16, 2, 8);
-    v[1].name = "llama";
-    lowp_model_config_gpt2(&v[2].cfg, 2, 16, 4, 8);
-    v[2].cfg.mlp = LOWP_MLP_SWIGLU;
-    v[2].cfg.pos = LOWP_POS_ROPE;
-    v[2].name = "mixed";
-    for (int i = 0; i < 3; ++i)
-        v[i].cfg.vocab = 64;
-}
-
 static void pytorch_match(lowp_context *ctx, const char *dir)
 {
-    struct vec_cfg v[3];
-    vector_configs(v);
-    for (int c = 0; c < 3; ++c) {
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s.safetensors", dir, v[c].name);
-        struct lowp_st_file f;
-        lowp_model *m = NULL;
-        if (lowp_st_read(path, &f) != LOWP_OK) {
-            check(0, "%s", lowp_last_error());
+    for (int c = 0; c < MV_CASES; ++c) {
+        struct lowp_model_config cfg;
+        const char *name = mv_config(c, &cfg);
+        struct mv_result r = mv_run(ctx, dir, c);
+        check(r.status == LOWP_OK, "%s: %s", name, r.message);
+        if (r.status != LOWP_OK)
             continue;
-        }
-        const struct lowp_st_tensor *tt = lowp_st_find(&f, "io.tokens"), *tg = lowp_st_find(&f, "io.targets");
-        const size_t B = 2, T = 8, rows = 16, V = 64;
-        const float *logits_ref = st_f32(&f, "io.logits", rows * V), *loss_ref = st_f32(&f, "io.loss", 1);
-        int ok = tt && tg && logits_ref && loss_ref && tt->end - tt->begin == 4 * rows;
-        check(ok, "%s: vectors incomplete", path);
-        if (ok && lowp_model_create(ctx, &v[c].cfg, &m) == LOWP_OK && lowp_model_load(m, path) == LOWP_OK) {
-            float loss = 0.0f, *logits = malloc(rows * V * sizeof *logits);
-            const int32_t *tok = (const int32_t *)(const void *)(f.data + tt->begin);
-            const int32_t *tgt = (const int32_t *)(const void *)(f.data + tg->begin);
-            lowp_status s = lowp_model_forward(m, tok, tgt, B, T, 0, &loss);
-            if (s == LOWP_OK)
-                s = lowp_model_read_logits(m, logits, rows * V);
-            if (s == LOWP_OK)
-                s = lowp_model_backward(m, 0);
-            check(s == LOWP_OK, "%s: step failed: %s", v[c].name, lowp_last_error());
-            double e = rel_err(logits, logits_ref, rows * V, NULL);
-            check(e <= 1e-4, "%s: logits relative error %.3g", v[c].name, e);
-            e = fabs((double)loss - loss_ref[0]) / fabs(loss_ref[0]);
-            check(e <= 1e-4, "%s: loss %.7g vs PyTorch %.7g", v[c].name, (double)loss, (double)loss_ref[0]);
-            size_t np = lowp_model_param_count(m);
-            float *grads = malloc(np * sizeof *grads);
-            lowp_buffer_read(lowp_model_grads(m), 0, grads, np * sizeof *grads);
-            const struct lowp_model_tensor *ts = lowp_model_tensors(m);
-            double worst = 0.0;
-            for (size_t i = 0; i < lowp_model_tensor_count(m); ++i) {
-                char gname[160];
-                snprintf(gname, sizeof gname, "grad.%s", ts[i].name);
-                const float *gref = st_f32(&f, gname, ts[i].count);
-                if (gref == NULL) {
-                    check(0, "%s: no %s in the vectors", v[c].name, gname);
-                    continue;
-                }
-                e = rel_err(grads + ts[i].offset, gref, ts[i].count, NULL);
-                worst = fmax(worst, e);
-                check(e <= 1e-4, "%s: %s relative error %.3g", v[c].name, gname, e);
-            }
-            printf("  %s vs PyTorch: loss %.6f (torch %.6f), worst gradient relative error %.2g\n", v[c].name,
-                   (double)loss, (double)loss_ref[0], worst);
-            free(logits), free(grads);
-        } else if (ok) {
-            check(0, "%s: %s", v[c].name, lowp_last_error());
-        }
-        lowp_model_free(m);
-        lowp_st_free(&f);
+        check(r.loss_err <= 1e-4, "%s: loss %.7g vs PyTorch %.7g", name, r.loss, r.loss_ref);
+        check(r.logits_err <= 1e-4, "%s: logits relative error %.3g", name, r.logits_err);
+        check(r.grad_err <= 1e-4, "%s: gradient of %s relative error %.3g", name, r.grad_worst, r.grad_err);
+        printf("  %s vs PyTorch: loss %.6f (torch %.6f), logits error %.2g, worst gradient error %.2g (%s)\n", name,
+               r.loss, r.loss_ref, r.logits_err, r.grad_err, r.grad_worst);
     }
 }
 

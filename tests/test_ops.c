@@ -12,6 +12,7 @@ int main(int argc, char **argv)
         size_t count;
     } families[] = {
         {th_basic_cases, th_basic_case_count},
+        {th_model_cases, th_model_case_count},
     };
     size_t total = 0;
     for (size_t f = 0; f < sizeof families / sizeof families[0]; ++f)

@@ -7,5 +7,7 @@
 
 extern const struct th_case th_basic_cases[];
 extern const size_t th_basic_case_count;
+extern const struct th_case th_model_cases[];
+extern const size_t th_model_case_count;
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cl_basic.h"
+#include "cl_model.h"
 #include "cl_impl.h"
 
 static lowp_status cl_context_open(struct lowp_context *ctx)
@@ -156,4 +157,19 @@ const struct lowp_backend_ops lowp_opencl_backend = {
     .axpy_f32 = lowp_cl_axpy_f32,
     .random_u32 = lowp_cl_random_u32,
     .reduce_rows_f32 = lowp_cl_reduce_rows_f32,
+    /* model.h */
+    .embed_forward = lowp_cl_embed_forward,
+    .embed_backward = lowp_cl_embed_backward,
+    .norm_forward = lowp_cl_norm_forward,
+    .norm_backward = lowp_cl_norm_backward,
+    .rope_apply = lowp_cl_rope_apply,
+    .attention_forward = lowp_cl_attention_forward,
+    .attention_backward = lowp_cl_attention_backward,
+    .act_forward = lowp_cl_act_forward,
+    .act_backward = lowp_cl_act_backward,
+    .dropout_apply = lowp_cl_dropout_apply,
+    .xent_forward = lowp_cl_xent_forward,
+    .bias_add = lowp_cl_bias_add,
+    .bias_grad = lowp_cl_bias_grad,
+    .model_gemm = lowp_cl_model_gemm,
 };
