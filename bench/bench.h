@@ -49,4 +49,8 @@ lowp_status lowp_bench_time(lowp_context *ctx, const struct lowp_bench_params *p
 lowp_status lowp_bench_basic(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,
                              size_t *count);
 
+/* bench_model.c: transformer forward + backward, tokens/s and the split by layer type. */
+lowp_status lowp_bench_model(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,
+                             size_t *count);
+
 #endif

@@ -3,5 +3,6 @@
 
 const struct lowp_bench_entry lowp_bench_table[] = {
     {"basic", lowp_bench_basic},
+    {"model", lowp_bench_model},
 };
 const size_t lowp_bench_table_size = sizeof lowp_bench_table / sizeof lowp_bench_table[0];

@@ -1,7 +1,9 @@
 /* model_cpu.h — fast CPU versions of the model's layer ops. Every op but
- * the GEMM runs the reference on independent ranges (rows, columns or
- * (batch, head) pairs) in OpenMP threads, so it gives the reference's bits;
- * the GEMM packs its operands and runs a register-blocked fp32 kernel. */
+ * attention and the GEMM runs the reference on independent ranges (rows or
+ * columns) in OpenMP threads, so it gives the reference's bits. Attention
+ * (fp32, one thread per (batch, head), dK/dV fused into the dQ pass) and the
+ * GEMM (packed panels, register-blocked fp32 micro-kernel, AVX2 when the CPU
+ * has it) have their own code and match the reference within tolerance. */
 #ifndef LOWP_MODEL_CPU_H
 #define LOWP_MODEL_CPU_H
 

@@ -15,7 +15,16 @@ struct lowp_model_layer {
     size_t ln1_g, ln1_b, qkv_w, qkv_b, proj_w, proj_b, ln2_g, ln2_b, fc_w, fc_b, fc2_w, fc2_b;
 };
 
+/* Op categories of the step profile (bench/bench_model.c). */
+enum {
+    LOWP_PROF_EMBED, LOWP_PROF_NORM, LOWP_PROF_LINEAR, LOWP_PROF_ROPE, LOWP_PROF_ATTENTION, LOWP_PROF_ACT,
+    LOWP_PROF_RESIDUAL, LOWP_PROF_XENT, LOWP_PROF_COUNT
+};
+static const char *const lowp_prof_names[LOWP_PROF_COUNT] = {"embedding", "norm", "linear", "rope", "attention",
+                                                             "mlp act", "dropout+residual", "cross-entropy"};
+
 struct lowp_model {
+    double *prof; /* NULL, or LOWP_PROF_COUNT seconds accumulated per op category */
     lowp_context *ctx;
     struct lowp_model_config cfg;
     size_t hidden;    /* MLP hidden width F */

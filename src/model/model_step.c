@@ -6,10 +6,34 @@
  * 3 embedding (layer = layers). Forward and backward of a step use the
  * same streams, so the masks agree. */
 #include <string.h>
+#include <time.h>
 
 #include "core/error.h"
 #include "model/model_internal.h"
 #include "model/model_linear.h"
+
+/* Profiling (bench): with m->prof set, every op is bracketed by context
+ * syncs and its wall time added to its category. */
+static double prof_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+#define LOWP_PROF(m, cat, expr)                                      \
+    do {                                                             \
+        double t0_ = 0.0;                                            \
+        if ((m)->prof != NULL) {                                     \
+            LOWP_TRY(lowp_context_sync((m)->ctx));                   \
+            t0_ = prof_now();                                        \
+        }                                                            \
+        LOWP_TRY(expr);                                              \
+        if ((m)->prof != NULL) {                                     \
+            LOWP_TRY(lowp_context_sync((m)->ctx));                   \
+            (m)->prof[cat] += prof_now() - t0_;                      \
+        }                                                            \
+    } while (0)
 
 enum { SITE_ATTN = 0, SITE_RESID1 = 1, SITE_RESID2 = 2, SITE_EMB = 3 };
 
@@ -115,54 +139,54 @@ lowp_status lowp_model_forward(lowp_model *m, const int32_t *tokens, const int32
     struct lowp_embed_desc ed = {.rows = rows, .seq = seq, .dim = s.C, .vocab = s.V,
                                  .learned_pos = m->cfg.pos == LOWP_POS_LEARNED, .wte_offset = lowp_model_off(m, m->wte),
                                  .wpe_offset = lowp_model_off(m, m->wpe)};
-    LOWP_TRY(lowp_embed_forward(ctx, &ed, m->tok, m->params, m->params, m->res));
+    LOWP_PROF(m, LOWP_PROF_EMBED, lowp_embed_forward(ctx, &ed, m->tok, m->params, m->params, m->res));
     if (m->cfg.dropout > 0.0f)
-        LOWP_TRY(dropout(m, m->res, m->res, n, s.L, SITE_EMB));
+        LOWP_PROF(m, LOWP_PROF_RESIDUAL, dropout(m, m->res, m->res, n, s.L, SITE_EMB));
 
     for (size_t l = 0; l < s.L; ++l) {
         const struct lowp_model_layer *P = &m->layer[l];
         /* attention block */
         struct lowp_norm_desc nd = norm_desc(m, &s, 2 * l, 2 * l * n, P->ln1_g, P->ln1_b);
-        LOWP_TRY(lowp_norm_forward(ctx, &nd, m->res, m->params, m->params, m->ln, m->mean, m->rstd));
+        LOWP_PROF(m, LOWP_PROF_NORM, lowp_norm_forward(ctx, &nd, m->res, m->params, m->params, m->ln, m->mean, m->rstd));
         struct lowp_linear qkv = lin(m, rows, s.C, 3 * s.C, P->qkv_w, P->qkv_b);
-        LOWP_TRY(lowp_linear_forward(ctx, &qkv, m->ln, 2 * l * n, m->qkv, l * 3 * n));
+        LOWP_PROF(m, LOWP_PROF_LINEAR, lowp_linear_forward(ctx, &qkv, m->ln, 2 * l * n, m->qkv, l * 3 * n));
         if (m->cfg.pos == LOWP_POS_ROPE) {
             struct lowp_rope_desc rd = {.rows = rows, .seq = seq, .heads = 2 * s.H, .head_dim = s.hs,
                                         .row_stride = 3 * s.C, .x_offset = l * 3 * n};
-            LOWP_TRY(lowp_rope_apply(ctx, &rd, m->rope_table, m->qkv));
+            LOWP_PROF(m, LOWP_PROF_ROPE, lowp_rope_apply(ctx, &rd, m->rope_table, m->qkv));
         }
         struct lowp_attn_desc ad = {.batch = batch, .seq = seq, .heads = s.H, .head_dim = s.hs,
                                     .dropout = m->cfg.dropout, .seed = m->dropout_seed,
                                     .stream = stream_of(m, l, SITE_ATTN), .qkv_offset = l * 3 * n,
                                     .out_offset = l * n, .lse_offset = l * s.bt};
-        LOWP_TRY(lowp_attention_forward(ctx, &ad, m->qkv, m->att, m->lse));
+        LOWP_PROF(m, LOWP_PROF_ATTENTION, lowp_attention_forward(ctx, &ad, m->qkv, m->att, m->lse));
         struct lowp_linear proj = lin(m, rows, s.C, s.C, P->proj_w, P->proj_b);
-        LOWP_TRY(lowp_linear_forward(ctx, &proj, m->att, l * n, m->tmp_a, 0));
-        LOWP_TRY(residual(m, &s, 2 * l, 2 * l + 1, l, SITE_RESID1));
+        LOWP_PROF(m, LOWP_PROF_LINEAR, lowp_linear_forward(ctx, &proj, m->att, l * n, m->tmp_a, 0));
+        LOWP_PROF(m, LOWP_PROF_RESIDUAL, residual(m, &s, 2 * l, 2 * l + 1, l, SITE_RESID1));
         /* MLP block */
         nd = norm_desc(m, &s, 2 * l + 1, (2 * l + 1) * n, P->ln2_g, P->ln2_b);
-        LOWP_TRY(lowp_norm_forward(ctx, &nd, m->res, m->params, m->params, m->ln, m->mean, m->rstd));
+        LOWP_PROF(m, LOWP_PROF_NORM, lowp_norm_forward(ctx, &nd, m->res, m->params, m->params, m->ln, m->mean, m->rstd));
         struct lowp_linear fc = lin(m, rows, s.C, s.FO, P->fc_w, P->fc_b);
-        LOWP_TRY(lowp_linear_forward(ctx, &fc, m->ln, (2 * l + 1) * n, m->fc, l * rows * s.FO));
+        LOWP_PROF(m, LOWP_PROF_LINEAR, lowp_linear_forward(ctx, &fc, m->ln, (2 * l + 1) * n, m->fc, l * rows * s.FO));
         struct lowp_act_desc act = {.kind = m->cfg.mlp, .rows = rows, .hidden = s.F, .in_offset = l * rows * s.FO,
                                     .out_offset = l * rows * s.F};
-        LOWP_TRY(lowp_act_forward(ctx, &act, m->fc, m->act));
+        LOWP_PROF(m, LOWP_PROF_ACT, lowp_act_forward(ctx, &act, m->fc, m->act));
         struct lowp_linear fc2 = lin(m, rows, s.F, s.C, P->fc2_w, P->fc2_b);
-        LOWP_TRY(lowp_linear_forward(ctx, &fc2, m->act, l * rows * s.F, m->tmp_a, 0));
-        LOWP_TRY(residual(m, &s, 2 * l + 1, 2 * l + 2, l, SITE_RESID2));
+        LOWP_PROF(m, LOWP_PROF_LINEAR, lowp_linear_forward(ctx, &fc2, m->act, l * rows * s.F, m->tmp_a, 0));
+        LOWP_PROF(m, LOWP_PROF_RESIDUAL, residual(m, &s, 2 * l + 1, 2 * l + 2, l, SITE_RESID2));
     }
     struct lowp_norm_desc nf = norm_desc(m, &s, 2 * s.L, 2 * s.L * n, m->lnf_g, m->lnf_b);
-    LOWP_TRY(lowp_norm_forward(ctx, &nf, m->res, m->params, m->params, m->ln, m->mean, m->rstd));
+    LOWP_PROF(m, LOWP_PROF_NORM, lowp_norm_forward(ctx, &nf, m->res, m->params, m->params, m->ln, m->mean, m->rstd));
     struct lowp_linear head = lin(m, rows, s.C, s.V, m->head, LOWP_MODEL_NONE);
-    LOWP_TRY(lowp_linear_forward(ctx, &head, m->ln, 2 * s.L * n, m->logits, 0));
+    LOWP_PROF(m, LOWP_PROF_LINEAR, lowp_linear_forward(ctx, &head, m->ln, 2 * s.L * n, m->logits, 0));
     if (targets == NULL)
         return LOWP_OK;
     struct lowp_xent_desc xd = {.rows = rows, .vocab = s.V, .grad_scale = m->grad_scale};
-    LOWP_TRY(lowp_xent_forward(ctx, &xd, m->logits, m->tgt, m->losses, m->dlogits));
+    LOWP_PROF(m, LOWP_PROF_XENT, lowp_xent_forward(ctx, &xd, m->logits, m->tgt, m->losses, m->dlogits));
     m->have_targets = 1;
     if (loss != NULL) {
         float sum = 0.0f;
-        LOWP_TRY(lowp_reduce_f32(ctx, LOWP_REDUCE_SUM, m->losses, 0, rows, &sum));
+        LOWP_PROF(m, LOWP_PROF_XENT, lowp_reduce_f32(ctx, LOWP_REDUCE_SUM, m->losses, 0, rows, &sum));
         *loss = valid > 0 ? sum / (float)valid : 0.0f;
     }
     return LOWP_OK;
@@ -188,57 +212,57 @@ lowp_status lowp_model_backward(lowp_model *m, int accumulate)
     const size_t rows = s.rows, n = rows * s.C;
     lowp_buffer *G = m->grads;
     if (!accumulate)
-        LOWP_TRY(lowp_fill_f32(ctx, G, 0, m->nparams, 0.0f));
+        LOWP_PROF(m, LOWP_PROF_RESIDUAL, lowp_fill_f32(ctx, G, 0, m->nparams, 0.0f));
 
     struct lowp_linear head = lin(m, rows, s.C, s.V, m->head, LOWP_MODEL_NONE);
-    LOWP_TRY(lowp_linear_backward(ctx, &head, m->ln, 2 * s.L * n, m->dlogits, 0, m->tmp_a, 0, 0, G,
+    LOWP_PROF(m, LOWP_PROF_LINEAR, lowp_linear_backward(ctx, &head, m->ln, 2 * s.L * n, m->dlogits, 0, m->tmp_a, 0, 0, G,
                                   lowp_model_off(m, m->head), NULL, 0));
     struct lowp_norm_desc nd = norm_desc(m, &s, 2 * s.L, 2 * s.L * n, m->lnf_g, m->lnf_b);
     nd.y_offset = 0; /* dy = tmp_a */
-    LOWP_TRY(lowp_norm_backward(ctx, &nd, m->res, m->params, m->mean, m->rstd, m->tmp_a, m->dres, G, G));
+    LOWP_PROF(m, LOWP_PROF_NORM, lowp_norm_backward(ctx, &nd, m->res, m->params, m->mean, m->rstd, m->tmp_a, m->dres, G, G));
 
     for (size_t l = s.L; l-- > 0;) {
         const struct lowp_model_layer *P = &m->layer[l];
         lowp_buffer *dy;
         /* MLP block */
-        LOWP_TRY(branch_grad(m, &s, l, SITE_RESID2, &dy));
+        LOWP_PROF(m, LOWP_PROF_RESIDUAL, branch_grad(m, &s, l, SITE_RESID2, &dy));
         struct lowp_linear fc2 = lin(m, rows, s.F, s.C, P->fc2_w, P->fc2_b);
-        LOWP_TRY(lowp_linear_backward(ctx, &fc2, m->act, l * rows * s.F, dy, 0, m->big_a, 0, 0, G,
+        LOWP_PROF(m, LOWP_PROF_LINEAR, lowp_linear_backward(ctx, &fc2, m->act, l * rows * s.F, dy, 0, m->big_a, 0, 0, G,
                                       lowp_model_off(m, P->fc2_w), G, lowp_model_off(m, P->fc2_b)));
         struct lowp_act_desc act = {.kind = m->cfg.mlp, .rows = rows, .hidden = s.F, .in_offset = l * rows * s.FO};
-        LOWP_TRY(lowp_act_backward(ctx, &act, m->fc, m->big_a, m->big_b));
+        LOWP_PROF(m, LOWP_PROF_ACT, lowp_act_backward(ctx, &act, m->fc, m->big_a, m->big_b));
         struct lowp_linear fc = lin(m, rows, s.C, s.FO, P->fc_w, P->fc_b);
-        LOWP_TRY(lowp_linear_backward(ctx, &fc, m->ln, (2 * l + 1) * n, m->big_b, 0, m->tmp_b, 0, 0, G,
+        LOWP_PROF(m, LOWP_PROF_LINEAR, lowp_linear_backward(ctx, &fc, m->ln, (2 * l + 1) * n, m->big_b, 0, m->tmp_b, 0, 0, G,
                                       lowp_model_off(m, P->fc_w), G, lowp_model_off(m, P->fc_b)));
         nd = norm_desc(m, &s, 2 * l + 1, (2 * l + 1) * n, P->ln2_g, P->ln2_b);
         nd.y_offset = 0;
         nd.accumulate = 1;
-        LOWP_TRY(lowp_norm_backward(ctx, &nd, m->res, m->params, m->mean, m->rstd, m->tmp_b, m->dres, G, G));
+        LOWP_PROF(m, LOWP_PROF_NORM, lowp_norm_backward(ctx, &nd, m->res, m->params, m->mean, m->rstd, m->tmp_b, m->dres, G, G));
         /* attention block */
-        LOWP_TRY(branch_grad(m, &s, l, SITE_RESID1, &dy));
+        LOWP_PROF(m, LOWP_PROF_RESIDUAL, branch_grad(m, &s, l, SITE_RESID1, &dy));
         struct lowp_linear proj = lin(m, rows, s.C, s.C, P->proj_w, P->proj_b);
-        LOWP_TRY(lowp_linear_backward(ctx, &proj, m->att, l * n, dy, 0, m->tmp_b, 0, 0, G,
+        LOWP_PROF(m, LOWP_PROF_LINEAR, lowp_linear_backward(ctx, &proj, m->att, l * n, dy, 0, m->tmp_b, 0, 0, G,
                                       lowp_model_off(m, P->proj_w), G, lowp_model_off(m, P->proj_b)));
         struct lowp_attn_desc ad = {.batch = m->batch, .seq = m->seq, .heads = s.H, .head_dim = s.hs,
                                     .dropout = m->cfg.dropout, .seed = m->dropout_seed,
                                     .stream = stream_of(m, l, SITE_ATTN), .qkv_offset = l * 3 * n,
                                     .out_offset = l * n, .lse_offset = l * s.bt};
-        LOWP_TRY(lowp_attention_backward(ctx, &ad, m->qkv, m->att, m->lse, m->tmp_b, m->big_a, m->delta));
+        LOWP_PROF(m, LOWP_PROF_ATTENTION, lowp_attention_backward(ctx, &ad, m->qkv, m->att, m->lse, m->tmp_b, m->big_a, m->delta));
         if (m->cfg.pos == LOWP_POS_ROPE) {
             struct lowp_rope_desc rd = {.rows = rows, .seq = m->seq, .heads = 2 * s.H, .head_dim = s.hs,
                                         .row_stride = 3 * s.C, .inverse = 1};
-            LOWP_TRY(lowp_rope_apply(ctx, &rd, m->rope_table, m->big_a));
+            LOWP_PROF(m, LOWP_PROF_ROPE, lowp_rope_apply(ctx, &rd, m->rope_table, m->big_a));
         }
         struct lowp_linear qkv = lin(m, rows, s.C, 3 * s.C, P->qkv_w, P->qkv_b);
-        LOWP_TRY(lowp_linear_backward(ctx, &qkv, m->ln, 2 * l * n, m->big_a, 0, m->tmp_b, 0, 0, G,
+        LOWP_PROF(m, LOWP_PROF_LINEAR, lowp_linear_backward(ctx, &qkv, m->ln, 2 * l * n, m->big_a, 0, m->tmp_b, 0, 0, G,
                                       lowp_model_off(m, P->qkv_w), G, lowp_model_off(m, P->qkv_b)));
         nd = norm_desc(m, &s, 2 * l, 2 * l * n, P->ln1_g, P->ln1_b);
         nd.y_offset = 0;
         nd.accumulate = 1;
-        LOWP_TRY(lowp_norm_backward(ctx, &nd, m->res, m->params, m->mean, m->rstd, m->tmp_b, m->dres, G, G));
+        LOWP_PROF(m, LOWP_PROF_NORM, lowp_norm_backward(ctx, &nd, m->res, m->params, m->mean, m->rstd, m->tmp_b, m->dres, G, G));
     }
     if (m->cfg.dropout > 0.0f)
-        LOWP_TRY(dropout(m, m->dres, m->dres, n, s.L, SITE_EMB));
+        LOWP_PROF(m, LOWP_PROF_RESIDUAL, dropout(m, m->dres, m->dres, n, s.L, SITE_EMB));
     struct lowp_embed_desc ed = {.rows = rows, .seq = m->seq, .dim = s.C, .vocab = s.V,
                                  .learned_pos = m->cfg.pos == LOWP_POS_LEARNED,
                                  .wte_offset = lowp_model_off(m, m->wte), .wpe_offset = lowp_model_off(m, m->wpe)};
