@@ -28,8 +28,14 @@ static lowp_status kernel(struct lowp_context *ctx, const char *name, cl_kernel 
     return lowp_cl_kernel_get(ctx, "model", NULL, name, k);
 }
 
+/* Head sizes the private accumulators of the attention kernels can hold. */
+#define MODEL_MAX_HEAD_DIM 256
+
 static lowp_status attn_kernel(struct lowp_context *ctx, size_t head_dim, const char *name, cl_kernel *k)
 {
+    if (head_dim > MODEL_MAX_HEAD_DIM)
+        return lowp_error(LOWP_ERR_UNSUPPORTED, "%s: head_dim %zu > %d is not supported by the OpenCL attention",
+                          name, head_dim, MODEL_MAX_HEAD_DIM);
     char options[32];
     snprintf(options, sizeof options, "-DHS=%zu", head_dim);
     return lowp_cl_kernel_get(ctx, "model", options, name, k);
