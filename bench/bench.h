@@ -57,4 +57,8 @@ lowp_status lowp_bench_formats(lowp_context *ctx, const struct lowp_bench_params
 lowp_status lowp_bench_hadamard(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,
                                 size_t *count);
 
+/* bench_model.c: transformer forward + backward, tokens/s and the split by layer type. */
+lowp_status lowp_bench_model(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,
+                             size_t *count);
+
 #endif

@@ -7,5 +7,6 @@ const struct lowp_bench_entry lowp_bench_table[] = {
     {"matmul", lowp_bench_matmul},
     {"formats", lowp_bench_formats},
     {"hadamard", lowp_bench_hadamard},
+    {"model", lowp_bench_model},
 };
 const size_t lowp_bench_table_size = sizeof lowp_bench_table / sizeof lowp_bench_table[0];

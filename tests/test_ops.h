@@ -16,5 +16,7 @@ extern const struct th_case th_formats_cases[];
 extern const size_t th_formats_case_count;
 extern const struct th_case th_hadamard_cases[];
 extern const size_t th_hadamard_case_count;
+extern const struct th_case th_model_cases[];
+extern const size_t th_model_case_count;
 
 #endif

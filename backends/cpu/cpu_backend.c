@@ -14,6 +14,7 @@
 #include "matmul_cpu.h"
 #include "formats_cpu.h"
 #include "hadamard_cpu.h"
+#include "model_cpu.h"
 #include "core/backend.h"
 #include "core/error.h"
 
@@ -285,6 +286,130 @@ static lowp_status cpu_hadamard(struct lowp_context *ctx, const struct lowp_hada
                              sign_bits != NULL ? (const uint32_t *)sign_bits->handle : NULL);
 }
 /* ---- end hadamard.h ---- */
+/* ---- model.h ---- */
+#define I32(buf) ((int32_t *)(buf)->handle)
+#define F32N(buf) ((buf) != NULL ? F32(buf) : NULL)
+
+static lowp_status cpu_embed_forward(struct lowp_context *ctx, const struct lowp_embed_desc *d,
+                                     const struct lowp_buffer *tok, const struct lowp_buffer *wte,
+                                     const struct lowp_buffer *wpe, struct lowp_buffer *out)
+{
+    (void)ctx;
+    lowp_cpu_embed_forward(d, I32(tok), F32(wte), F32N(wpe), F32(out));
+    return LOWP_OK;
+}
+
+static lowp_status cpu_embed_backward(struct lowp_context *ctx, const struct lowp_embed_desc *d,
+                                      const struct lowp_buffer *tok, const struct lowp_buffer *dout,
+                                      struct lowp_buffer *dwte, struct lowp_buffer *dwpe)
+{
+    (void)ctx;
+    lowp_cpu_embed_backward(d, I32(tok), F32(dout), F32(dwte), F32N(dwpe));
+    return LOWP_OK;
+}
+
+static lowp_status cpu_norm_forward(struct lowp_context *ctx, const struct lowp_norm_desc *d,
+                                    const struct lowp_buffer *x, const struct lowp_buffer *g,
+                                    const struct lowp_buffer *b, struct lowp_buffer *y, struct lowp_buffer *mean,
+                                    struct lowp_buffer *rstd)
+{
+    (void)ctx;
+    lowp_cpu_norm_forward(d, F32(x), F32(g), F32N(b), F32(y), F32(mean), F32(rstd));
+    return LOWP_OK;
+}
+
+static lowp_status cpu_norm_backward(struct lowp_context *ctx, const struct lowp_norm_desc *d,
+                                     const struct lowp_buffer *x, const struct lowp_buffer *g,
+                                     const struct lowp_buffer *mean, const struct lowp_buffer *rstd,
+                                     const struct lowp_buffer *dy, struct lowp_buffer *dx, struct lowp_buffer *dg,
+                                     struct lowp_buffer *db)
+{
+    (void)ctx;
+    lowp_cpu_norm_backward(d, F32(x), F32(g), F32(mean), F32(rstd), F32(dy), F32(dx), F32(dg), F32N(db));
+    return LOWP_OK;
+}
+
+static lowp_status cpu_rope_apply(struct lowp_context *ctx, const struct lowp_rope_desc *d,
+                                  const struct lowp_buffer *table, struct lowp_buffer *x)
+{
+    (void)ctx;
+    lowp_cpu_rope(d, F32(table), F32(x));
+    return LOWP_OK;
+}
+
+static lowp_status cpu_attention_forward(struct lowp_context *ctx, const struct lowp_attn_desc *d,
+                                         const struct lowp_buffer *qkv, struct lowp_buffer *out,
+                                         struct lowp_buffer *lse)
+{
+    (void)ctx;
+    return lowp_cpu_attention_forward(d, F32(qkv), F32(out), F32(lse));
+}
+
+static lowp_status cpu_attention_backward(struct lowp_context *ctx, const struct lowp_attn_desc *d,
+                                          const struct lowp_buffer *qkv, const struct lowp_buffer *out,
+                                          const struct lowp_buffer *lse, const struct lowp_buffer *dout,
+                                          struct lowp_buffer *dqkv, struct lowp_buffer *delta)
+{
+    (void)ctx;
+    return lowp_cpu_attention_backward(d, F32(qkv), F32(out), F32(lse), F32(dout), F32(dqkv), F32(delta));
+}
+
+static lowp_status cpu_act_forward(struct lowp_context *ctx, const struct lowp_act_desc *d,
+                                   const struct lowp_buffer *in, struct lowp_buffer *out)
+{
+    (void)ctx;
+    lowp_cpu_act_forward(d, F32(in), F32(out));
+    return LOWP_OK;
+}
+
+static lowp_status cpu_act_backward(struct lowp_context *ctx, const struct lowp_act_desc *d,
+                                    const struct lowp_buffer *in, const struct lowp_buffer *dout,
+                                    struct lowp_buffer *din)
+{
+    (void)ctx;
+    lowp_cpu_act_backward(d, F32(in), F32(dout), F32(din));
+    return LOWP_OK;
+}
+
+static lowp_status cpu_dropout_apply(struct lowp_context *ctx, const struct lowp_dropout_desc *d,
+                                     const struct lowp_buffer *x, struct lowp_buffer *y)
+{
+    (void)ctx;
+    lowp_cpu_dropout(d, F32(x), F32(y));
+    return LOWP_OK;
+}
+
+static lowp_status cpu_xent_forward(struct lowp_context *ctx, const struct lowp_xent_desc *d,
+                                    const struct lowp_buffer *logits, const struct lowp_buffer *target,
+                                    struct lowp_buffer *loss, struct lowp_buffer *dlogits)
+{
+    (void)ctx;
+    lowp_cpu_xent(d, F32(logits), I32(target), F32(loss), F32(dlogits));
+    return LOWP_OK;
+}
+
+static lowp_status cpu_bias_add(struct lowp_context *ctx, const struct lowp_bias_desc *d,
+                                const struct lowp_buffer *b, struct lowp_buffer *y)
+{
+    (void)ctx;
+    lowp_cpu_bias_add(d, F32(b), F32(y));
+    return LOWP_OK;
+}
+
+static lowp_status cpu_bias_grad(struct lowp_context *ctx, const struct lowp_bias_desc *d,
+                                 const struct lowp_buffer *dy, struct lowp_buffer *db)
+{
+    (void)ctx;
+    lowp_cpu_bias_grad(d, F32(dy), F32(db));
+    return LOWP_OK;
+}
+
+static lowp_status cpu_model_gemm(struct lowp_context *ctx, const struct lowp_model_gemm_desc *d,
+                                  const struct lowp_buffer *a, const struct lowp_buffer *b, struct lowp_buffer *c)
+{
+    (void)ctx;
+    return lowp_cpu_gemm(d, F32(a), F32(b), F32(c));
+}
 
 const struct lowp_backend_ops lowp_cpu_backend = {
     .name = "cpu",
@@ -313,4 +438,19 @@ const struct lowp_backend_ops lowp_cpu_backend = {
     .dequantize = cpu_dequantize,
     .fake_quantize = cpu_fake_quantize,
     .hadamard = cpu_hadamard,
+    /* model.h */
+    .embed_forward = cpu_embed_forward,
+    .embed_backward = cpu_embed_backward,
+    .norm_forward = cpu_norm_forward,
+    .norm_backward = cpu_norm_backward,
+    .rope_apply = cpu_rope_apply,
+    .attention_forward = cpu_attention_forward,
+    .attention_backward = cpu_attention_backward,
+    .act_forward = cpu_act_forward,
+    .act_backward = cpu_act_backward,
+    .dropout_apply = cpu_dropout_apply,
+    .xent_forward = cpu_xent_forward,
+    .bias_add = cpu_bias_add,
+    .bias_grad = cpu_bias_grad,
+    .model_gemm = cpu_model_gemm,
 };

@@ -5,6 +5,7 @@
 #include "cl_basic.h"
 #include "cl_formats.h"
 #include "cl_hadamard.h"
+#include "cl_model.h"
 #include "cl_impl.h"
 #include "cl_optim.h"
 #include "cl_matmul.h"
@@ -191,4 +192,19 @@ const struct lowp_backend_ops lowp_opencl_backend = {
     .dequantize = lowp_cl_dequantize,
     .fake_quantize = lowp_cl_fake_quantize,
     .hadamard = lowp_cl_hadamard,
+    /* model.h */
+    .embed_forward = lowp_cl_embed_forward,
+    .embed_backward = lowp_cl_embed_backward,
+    .norm_forward = lowp_cl_norm_forward,
+    .norm_backward = lowp_cl_norm_backward,
+    .rope_apply = lowp_cl_rope_apply,
+    .attention_forward = lowp_cl_attention_forward,
+    .attention_backward = lowp_cl_attention_backward,
+    .act_forward = lowp_cl_act_forward,
+    .act_backward = lowp_cl_act_backward,
+    .dropout_apply = lowp_cl_dropout_apply,
+    .xent_forward = lowp_cl_xent_forward,
+    .bias_add = lowp_cl_bias_add,
+    .bias_grad = lowp_cl_bias_grad,
+    .model_gemm = lowp_cl_model_gemm,
 };

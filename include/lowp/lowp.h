@@ -17,6 +17,7 @@
 #include "lowp/matmul.h"
 #include "lowp/formats.h"
 #include "lowp/hadamard.h"
+#include "lowp/model.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -22,6 +22,8 @@
 #include "lowp/matmul.h"
 #include "lowp/formats.h"
 #include "lowp/hadamard.h"
+#include "lowp/model.h"
+#include "model/model_gemm.h"
 
 /* One discovered device: public description + what the backend needs to open it. */
 struct lowp_device_entry {
@@ -127,6 +129,45 @@ struct lowp_backend_ops {
                             const struct lowp_buffer *x, size_t x_offset, struct lowp_buffer *y, size_t y_offset,
                             const struct lowp_buffer *sign_bits);
     /* ---- end hadamard.h ---- */
+    /* ---- model.h: transformer layer ops (src/ops/model.c) ---- */
+    lowp_status (*embed_forward)(struct lowp_context *ctx, const struct lowp_embed_desc *d,
+                                 const struct lowp_buffer *tok, const struct lowp_buffer *wte,
+                                 const struct lowp_buffer *wpe, struct lowp_buffer *out);
+    lowp_status (*embed_backward)(struct lowp_context *ctx, const struct lowp_embed_desc *d,
+                                  const struct lowp_buffer *tok, const struct lowp_buffer *dout,
+                                  struct lowp_buffer *dwte, struct lowp_buffer *dwpe);
+    lowp_status (*norm_forward)(struct lowp_context *ctx, const struct lowp_norm_desc *d, const struct lowp_buffer *x,
+                                const struct lowp_buffer *g, const struct lowp_buffer *b, struct lowp_buffer *y,
+                                struct lowp_buffer *mean, struct lowp_buffer *rstd);
+    lowp_status (*norm_backward)(struct lowp_context *ctx, const struct lowp_norm_desc *d, const struct lowp_buffer *x,
+                                 const struct lowp_buffer *g, const struct lowp_buffer *mean,
+                                 const struct lowp_buffer *rstd, const struct lowp_buffer *dy, struct lowp_buffer *dx,
+                                 struct lowp_buffer *dg, struct lowp_buffer *db);
+    lowp_status (*rope_apply)(struct lowp_context *ctx, const struct lowp_rope_desc *d,
+                              const struct lowp_buffer *table, struct lowp_buffer *x);
+    lowp_status (*attention_forward)(struct lowp_context *ctx, const struct lowp_attn_desc *d,
+                                     const struct lowp_buffer *qkv, struct lowp_buffer *out, struct lowp_buffer *lse);
+    lowp_status (*attention_backward)(struct lowp_context *ctx, const struct lowp_attn_desc *d,
+                                      const struct lowp_buffer *qkv, const struct lowp_buffer *out,
+                                      const struct lowp_buffer *lse, const struct lowp_buffer *dout,
+                                      struct lowp_buffer *dqkv, struct lowp_buffer *delta);
+    lowp_status (*act_forward)(struct lowp_context *ctx, const struct lowp_act_desc *d, const struct lowp_buffer *in,
+                               struct lowp_buffer *out);
+    lowp_status (*act_backward)(struct lowp_context *ctx, const struct lowp_act_desc *d, const struct lowp_buffer *in,
+                                const struct lowp_buffer *dout, struct lowp_buffer *din);
+    lowp_status (*dropout_apply)(struct lowp_context *ctx, const struct lowp_dropout_desc *d,
+                                 const struct lowp_buffer *x, struct lowp_buffer *y);
+    lowp_status (*xent_forward)(struct lowp_context *ctx, const struct lowp_xent_desc *d,
+                                const struct lowp_buffer *logits, const struct lowp_buffer *target,
+                                struct lowp_buffer *loss, struct lowp_buffer *dlogits);
+    lowp_status (*bias_add)(struct lowp_context *ctx, const struct lowp_bias_desc *d, const struct lowp_buffer *b,
+                            struct lowp_buffer *y);
+    lowp_status (*bias_grad)(struct lowp_context *ctx, const struct lowp_bias_desc *d, const struct lowp_buffer *dy,
+                             struct lowp_buffer *db);
+    /* the model's interim GEMM (src/model/model_gemm.h), replaced by lowp_matmul later */
+    lowp_status (*model_gemm)(struct lowp_context *ctx, const struct lowp_model_gemm_desc *d,
+                              const struct lowp_buffer *a, const struct lowp_buffer *b, struct lowp_buffer *c);
+    /* ---- end model.h ---- */
 };
 
 extern const struct lowp_backend_ops lowp_cpu_backend;

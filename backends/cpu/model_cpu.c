@@ -1,0 +1,313 @@
+/* model_cpu.c — fast CPU layer ops (see model_cpu.h). */
+#include "model_cpu.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/philox.h"
+#include "ref/model_ref.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* Split [0, n) into chunks of at least `grain` items, one OpenMP task each.
+ * Each chunk calls the reference on its own range: same bits, any thread count. */
+#define CHUNKED(n, grain, call_range)                                                   \
+    do {                                                                                \
+        size_t n_ = (n), g_ = (grain) > 0 ? (grain) : 1;                                \
+        long chunks_ = (long)((n_ + g_ - 1) / g_);                                      \
+        _Pragma("omp parallel for schedule(dynamic, 1) if (chunks_ > 1)")               \
+        for (long ch_ = 0; ch_ < chunks_; ++ch_) {                                      \
+            size_t lo = (size_t)ch_ * g_, hi = lo + g_ < n_ ? lo + g_ : n_;             \
+            call_range;                                                                 \
+        }                                                                               \
+    } while (0)
+
+/* Rows per chunk so that a chunk holds ~16k elements. */
+static size_t grain_rows(size_t width) { return width >= 16384 ? 1 : 16384 / (width ? width : 1); }
+
+void lowp_cpu_embed_forward(const struct lowp_embed_desc *d, const int32_t *tok, const float *wte, const float *wpe,
+                            float *out)
+{
+    CHUNKED(d->rows, grain_rows(d->dim), lowp_ref_embed_forward_rows(d, tok, wte, wpe, out, lo, hi));
+}
+
+void lowp_cpu_embed_backward(const struct lowp_embed_desc *d, const int32_t *tok, const float *dout, float *dwte,
+                             float *dwpe)
+{
+    CHUNKED(d->dim, 8, lowp_ref_embed_backward_cols(d, tok, dout, dwte, dwpe, lo, hi));
+}
+
+void lowp_cpu_norm_forward(const struct lowp_norm_desc *d, const float *x, const float *g, const float *b, float *y,
+                           float *mean, float *rstd)
+{
+    CHUNKED(d->rows, grain_rows(d->dim), lowp_ref_norm_forward_rows(d, x, g, b, y, mean, rstd, lo, hi));
+}
+
+void lowp_cpu_norm_backward(const struct lowp_norm_desc *d, const float *x, const float *g, const float *mean,
+                            const float *rstd, const float *dy, float *dx, float *dg, float *db)
+{
+    CHUNKED(d->rows, grain_rows(d->dim), lowp_ref_norm_backward_dx_rows(d, x, g, mean, rstd, dy, dx, lo, hi));
+    CHUNKED(d->dim, 8, lowp_ref_norm_backward_dg_cols(d, x, mean, rstd, dy, dg, db, lo, hi));
+}
+
+void lowp_cpu_rope(const struct lowp_rope_desc *d, const float *table, float *x)
+{
+    CHUNKED(d->rows, grain_rows(d->heads * d->head_dim), lowp_ref_rope_rows(d, table, x, lo, hi));
+}
+
+/* ---- attention in fp32: one thread owns a (batch, head) pair, so dK and
+ * dV can be accumulated in the same pass as dQ, in a fixed (i, j) order.
+ * Scores of one query row live in a T-float scratch: nothing T x T. */
+
+static float dot8(const float *a, const float *b, size_t n)
+{
+    float part[8] = {0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int l = 0; l < 8; ++l)
+            part[l] += a[i + (size_t)l] * b[i + (size_t)l];
+    float s = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+    for (; i < n; ++i)
+        s += a[i] * b[i];
+    return s;
+}
+
+static float keep_of(const struct lowp_attn_desc *d, size_t bh, size_t i, size_t j, float keep_scale)
+{
+    if (d->dropout <= 0.0f)
+        return 1.0f;
+    uint64_t index = ((uint64_t)bh * d->seq + i) * d->seq + j;
+    return lowp_model_keep(lowp_philox_word(d->seed, d->stream, index), d->dropout) ? keep_scale : 0.0f;
+}
+
+lowp_status lowp_cpu_attention_forward(const struct lowp_attn_desc *d, const float *qkv, float *out, float *lse)
+{
+    const size_t T = d->seq, H = d->heads, hs = d->head_dim, C = H * hs, stride = 3 * C;
+    const float scale = 1.0f / sqrtf((float)hs), keep_scale = 1.0f / (1.0f - d->dropout);
+    int failed = 0;
+#pragma omp parallel reduction(| : failed)
+    {
+        float *s = malloc(T * sizeof *s);
+        failed |= s == NULL;
+#pragma omp for schedule(dynamic, 1)
+        for (long bhl = 0; bhl < (long)(d->batch * H); ++bhl) {
+            if (s == NULL)
+                continue;
+            size_t bh = (size_t)bhl, b = bh / H, h = bh % H;
+            const float *base = qkv + d->qkv_offset + b * T * stride;
+            for (size_t i = 0; i < T; ++i) {
+                const float *q = base + i * stride + h * hs;
+                float mx = -INFINITY, sum = 0.0f;
+                for (size_t j = 0; j <= i; ++j) {
+                    s[j] = dot8(q, base + j * stride + C + h * hs, hs) * scale;
+                    mx = s[j] > mx ? s[j] : mx;
+                }
+                for (size_t j = 0; j <= i; ++j) {
+                    s[j] = expf(s[j] - mx);
+                    sum += s[j];
+                }
+                float inv = 1.0f / sum, *o = out + d->out_offset + (b * T + i) * C + h * hs;
+                for (size_t e = 0; e < hs; ++e)
+                    o[e] = 0.0f;
+                for (size_t j = 0; j <= i; ++j) {
+                    float w = s[j] * inv * keep_of(d, bh, i, j, keep_scale);
+                    const float *v = base + j * stride + 2 * C + h * hs;
+                    for (size_t e = 0; e < hs; ++e)
+                        o[e] += w * v[e];
+                }
+                lse[d->lse_offset + bh * T + i] = mx + logf(sum);
+            }
+        }
+        free(s);
+    }
+    return failed ? lowp_error(LOWP_ERR_OUT_OF_MEMORY, "lowp_cpu_attention_forward: out of host memory") : LOWP_OK;
+}
+
+lowp_status lowp_cpu_attention_backward(const struct lowp_attn_desc *d, const float *qkv, const float *out,
+                                        const float *lse, const float *dout, float *dqkv, float *delta)
+{
+    const size_t T = d->seq, H = d->heads, hs = d->head_dim, C = H * hs, stride = 3 * C;
+    const float scale = 1.0f / sqrtf((float)hs), keep_scale = 1.0f / (1.0f - d->dropout);
+#pragma omp parallel for schedule(dynamic, 1)
+    for (long bhl = 0; bhl < (long)(d->batch * H); ++bhl) {
+        size_t bh = (size_t)bhl, b = bh / H, h = bh % H;
+        const float *base = qkv + d->qkv_offset + b * T * stride;
+        float *dbase = dqkv + d->dqkv_offset + b * T * stride;
+        const float *ob = out + d->out_offset + b * T * C + h * hs, *dob = dout + d->dout_offset + b * T * C + h * hs;
+        for (size_t j = 0; j < T; ++j)
+            for (size_t e = 0; e < hs; ++e)
+                dbase[j * stride + C + h * hs + e] = dbase[j * stride + 2 * C + h * hs + e] = 0.0f;
+        for (size_t i = 0; i < T; ++i) {
+            const float *q = base + i * stride + h * hs, *dO = dob + i * C;
+            float di = dot8(dO, ob + i * C, hs), l = lse[d->lse_offset + bh * T + i];
+            delta[d->delta_offset + bh * T + i] = di;
+            float *dq = dbase + i * stride + h * hs;
+            for (size_t e = 0; e < hs; ++e)
+                dq[e] = 0.0f;
+            for (size_t j = 0; j <= i; ++j) {
+                const float *k = base + j * stride + C + h * hs, *v = base + j * stride + 2 * C + h * hs;
+                float p = expf(dot8(q, k, hs) * scale - l), keep = keep_of(d, bh, i, j, keep_scale);
+                float ds = p * (dot8(dO, v, hs) * keep - di), pk = p * keep;
+                float *dk = dbase + j * stride + C + h * hs, *dv = dbase + j * stride + 2 * C + h * hs;
+                for (size_t e = 0; e < hs; ++e) {
+                    dq[e] += ds * k[e];
+                    dk[e] += ds * q[e];
+                    dv[e] += pk * dO[e];
+                }
+            }
+            for (size_t e = 0; e < hs; ++e)
+                dq[e] *= scale;
+        }
+        for (size_t j = 0; j < T; ++j)
+            for (size_t e = 0; e < hs; ++e)
+                dbase[j * stride + C + h * hs + e] *= scale;
+    }
+    return LOWP_OK;
+}
+
+void lowp_cpu_act_forward(const struct lowp_act_desc *d, const float *in, float *out)
+{
+    CHUNKED(d->rows, grain_rows(d->hidden), lowp_ref_act_forward_rows(d, in, out, lo, hi));
+}
+
+void lowp_cpu_act_backward(const struct lowp_act_desc *d, const float *in, const float *dout, float *din)
+{
+    CHUNKED(d->rows, grain_rows(d->hidden), lowp_ref_act_backward_rows(d, in, dout, din, lo, hi));
+}
+
+void lowp_cpu_dropout(const struct lowp_dropout_desc *d, const float *x, float *y)
+{
+    CHUNKED(d->count, 65536, lowp_ref_dropout_range(d, x, y, lo, hi));
+}
+
+void lowp_cpu_xent(const struct lowp_xent_desc *d, const float *logits, const int32_t *target, float *loss,
+                   float *dlogits)
+{
+    CHUNKED(d->rows, grain_rows(d->vocab), lowp_ref_xent_rows(d, logits, target, loss, dlogits, lo, hi));
+}
+
+void lowp_cpu_bias_add(const struct lowp_bias_desc *d, const float *b, float *y)
+{
+    CHUNKED(d->rows, grain_rows(d->cols), lowp_ref_bias_add_rows(d, b, y, lo, hi));
+}
+
+void lowp_cpu_bias_grad(const struct lowp_bias_desc *d, const float *dy, float *db)
+{
+    CHUNKED(d->cols, 16, lowp_ref_bias_grad_cols(d, dy, db, lo, hi));
+}
+
+/* ---- GEMM: C = alpha * op(A) * op(B) + beta * C.
+ * op(A) is packed into panels of MR rows (p-major: MR values per p) and
+ * op(B) into panels of NR columns (NR values per p); the micro-kernel keeps
+ * an MR x NR block of C in registers and walks p in increasing order, so
+ * each output is one fp32 sum in a fixed order, whatever the thread count.
+ * On x86-64 an AVX2 build of the micro-kernel is chosen at run time. */
+
+#define MR 6
+#define NR 16
+
+#if defined(__GNUC__) || defined(__clang__)
+/* GCC/clang vector extension: 8 floats; the compiler picks AVX or two SSE halves. */
+typedef float gemm_v8 __attribute__((vector_size(32)));
+
+#define GEMM_MICRO_BODY                                                      \
+    {                                                                        \
+        gemm_v8 acc[MR][2];                                                  \
+        memset(acc, 0, sizeof acc);                                          \
+        for (size_t p = 0; p < k; ++p) {                                     \
+            const float *a = ap + p * MR;                                    \
+            gemm_v8 b0, b1;                                                  \
+            memcpy(&b0, bp + p * NR, sizeof b0);                             \
+            memcpy(&b1, bp + p * NR + 8, sizeof b1);                         \
+            for (int ii = 0; ii < MR; ++ii) {                                \
+                gemm_v8 av = b0 * 0.0f + a[ii];                              \
+                acc[ii][0] += av * b0;                                       \
+                acc[ii][1] += av * b1;                                       \
+            }                                                                \
+        }                                                                    \
+        memcpy(out, acc, sizeof acc);                                        \
+    }
+#else
+#define GEMM_MICRO_BODY                                                      \
+    {                                                                        \
+        float acc[MR][NR];                                                   \
+        memset(acc, 0, sizeof acc);                                          \
+        for (size_t p = 0; p < k; ++p)                                       \
+            for (int ii = 0; ii < MR; ++ii)                                  \
+                for (int jj = 0; jj < NR; ++jj)                              \
+                    acc[ii][jj] += ap[p * MR + ii] * bp[p * NR + jj];        \
+        memcpy(out, acc, sizeof acc);                                        \
+    }
+#endif
+
+static void gemm_micro(size_t k, const float *ap, const float *bp, float *out) GEMM_MICRO_BODY
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define LOWP_GEMM_AVX2 1
+__attribute__((target("avx2"))) static void gemm_micro_avx2(size_t k, const float *ap, const float *bp,
+                                                             float *out) GEMM_MICRO_BODY
+#endif
+
+/* Panels of `width` rows of the m x k matrix X (X = src, or src^T when trans),
+ * p-major inside a panel, zero-padded to a whole panel. */
+static void pack_panels(float *dst, const float *src, size_t rows, size_t k, size_t ld, int trans, size_t width)
+{
+    long panels = (long)((rows + width - 1) / width);
+#pragma omp parallel for schedule(static) if (rows * k >= 65536)
+    for (long pi = 0; pi < panels; ++pi) {
+        float *d = dst + (size_t)pi * width * k;
+        size_t r0 = (size_t)pi * width;
+        if (trans) /* rows of the panel are columns of src: read along src's rows */
+            for (size_t p = 0; p < k; ++p)
+                for (size_t w = 0; w < width; ++w)
+                    d[p * width + w] = r0 + w < rows ? src[p * ld + r0 + w] : 0.0f;
+        else
+            for (size_t w = 0; w < width; ++w)
+                for (size_t p = 0; p < k; ++p)
+                    d[p * width + w] = r0 + w < rows ? src[(r0 + w) * ld + p] : 0.0f;
+    }
+}
+
+lowp_status lowp_cpu_gemm(const struct lowp_model_gemm_desc *d, const float *a, const float *b, float *c)
+{
+    const size_t m = d->m, n = d->n, k = d->k;
+    size_t mp = (m + MR - 1) / MR * MR, np = (n + NR - 1) / NR * NR;
+    float *ap = malloc(mp * k * sizeof *ap), *bp = malloc(np * k * sizeof *bp);
+    if (ap == NULL || bp == NULL) {
+        free(ap), free(bp);
+        return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "lowp_cpu_gemm: cannot allocate %zu bytes of packing space",
+                          (mp + np) * k * sizeof(float));
+    }
+    pack_panels(ap, a + d->a_offset, m, k, d->lda, d->trans_a, MR);
+    /* op(B) columns are rows of B^T: stored B is n x k when trans_b. */
+    pack_panels(bp, b + d->b_offset, n, k, d->ldb, !d->trans_b, NR);
+    void (*micro)(size_t, const float *, const float *, float *) = gemm_micro;
+#ifdef LOWP_GEMM_AVX2
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2"))
+        micro = gemm_micro_avx2;
+#endif
+    float *cc = c + d->c_offset;
+    const float alpha = d->alpha, beta = d->beta;
+    long mblocks = (long)(mp / MR), nblocks = (long)(np / NR);
+#pragma omp parallel for schedule(dynamic, 2) if (mblocks * nblocks > 1)
+    for (long blk = 0; blk < mblocks * nblocks; ++blk) {
+        size_t ib = (size_t)(blk % mblocks), jb = (size_t)(blk / mblocks);
+        size_t i = ib * MR, j = jb * NR;
+        size_t mi = m - i < MR ? m - i : MR, nj = n - j < NR ? n - j : NR;
+        float acc[MR * NR];
+        micro(k, ap + i * k, bp + j * k, acc);
+        for (size_t ii = 0; ii < mi; ++ii)
+            for (size_t jj = 0; jj < nj; ++jj) {
+                float v = alpha * acc[ii * NR + jj];
+                float *cv = &cc[(i + ii) * d->ldc + j + jj];
+                *cv = beta != 0.0f ? v + beta * *cv : v;
+            }
+    }
+    free(ap), free(bp);
+    return LOWP_OK;
+}
