@@ -212,6 +212,10 @@ LOWP_API lowp_status lowp_model_forward(lowp_model *m, const int32_t *tokens, co
  * gradients are overwritten, or added to the existing ones when `accumulate`. */
 LOWP_API lowp_status lowp_model_backward(lowp_model *m, int accumulate);
 LOWP_API void lowp_model_set_dropout_seed(lowp_model *m, uint64_t seed);
+/* Change the dropout probability (in [0, 1)) for the following forward and
+ * backward calls: the trainer sets 0 for validation and sampling and puts
+ * the configured value back for training. */
+LOWP_API lowp_status lowp_model_set_dropout(lowp_model *m, float p);
 /* The logits of the last forward (batch*seq*vocab floats) into host memory. */
 LOWP_API lowp_status lowp_model_read_logits(lowp_model *m, float *host, size_t count);
 
