@@ -288,7 +288,24 @@ lowp_status train_run_restore(struct train_run *r, const lowp_ckpt *ck, int with
 
 lowp_status train_run_apply_recipe(struct train_run *r)
 {
-    if (strcmp(r->cfg.recipe, "fp32") == 0)
-        return LOWP_OK;
-    return lowp_error(LOWP_ERR_UNSUPPORTED, "recipe '%s' is not one of fp32", r->cfg.recipe);
+    static const char *const names[] = {"fp32", "bf16", "mxfp8", "mxfp4", "nvfp4"};
+    const struct lowp_train_config *c = &r->cfg;
+    int kind = -1;
+    for (int i = 0; i < 5; ++i)
+        if (strcmp(c->recipe, names[i]) == 0)
+            kind = i;
+    if (kind < 0)
+        return lowp_error(LOWP_ERR_INVALID_ARG, "recipe '%s' is not one of fp32, bf16, mxfp8, mxfp4, nvfp4",
+                          c->recipe);
+    struct lowp_model_recipe q;
+    lowp_model_recipe_default((lowp_recipe_kind)kind, &q);
+    q.rht = c->rht;
+    q.sr = c->sr;
+    q.weights_2d = c->weights_2d;
+    q.scale_format = strcmp(c->scale, "ue5m3") == 0  ? LOWP_FORMAT_UE5M3
+                     : strcmp(c->scale, "e8m0") == 0 ? LOWP_FORMAT_E8M0
+                                                     : LOWP_FORMAT_UE4M3;
+    q.hp_layers = c->hp_layers;
+    q.seed = c->seed ^ 0x726563697065ull; /* "recipe": SR and RHT signs get their own key */
+    return lowp_model_set_recipe(r->model, &q);
 }

@@ -185,6 +185,8 @@ void lowp_model_free(lowp_model *m)
     if (m == NULL)
         return;
     free_activations(m);
+    lowp_buffer_free(m->quant.qa);
+    lowp_buffer_free(m->quant.qb);
     lowp_buffer_free(m->params);
     lowp_buffer_free(m->grads);
     lowp_buffer_free(m->rope_table);
