@@ -212,6 +212,36 @@ LOWP_API lowp_status lowp_model_forward(lowp_model *m, const int32_t *tokens, co
  * gradients are overwritten, or added to the existing ones when `accumulate`. */
 LOWP_API lowp_status lowp_model_backward(lowp_model *m, int accumulate);
 LOWP_API void lowp_model_set_dropout_seed(lowp_model *m, uint64_t seed);
+/* Low-precision recipe of the linear layers' GEMMs (docs/trainer.md,
+ * "Recipes"): the operands of the forward, dgrad and wgrad products are
+ * fake-quantized (quantize + dequantize into scratch buffers) before an fp32
+ * lowp_matmul. Master weights, gradients and the optimizer stay fp32. */
+typedef enum lowp_recipe_kind {
+    LOWP_RECIPE_FP32 = 0,
+    LOWP_RECIPE_BF16 = 1,  /* every operand rounded to bf16 (RNE) */
+    LOWP_RECIPE_MXFP8 = 2, /* MX e4m3 (gradients e5m2), blocks of 32 along K, e8m0 scales */
+    LOWP_RECIPE_MXFP4 = 3, /* MX e2m1, blocks of 32 along K, e8m0 scales; SR on gradients */
+    LOWP_RECIPE_NVFP4 = 4  /* NVFP4 1x16 (weights 16x16), RHT on wgrad, SR on gradients */
+} lowp_recipe_kind;
+
+struct lowp_model_recipe {
+    lowp_recipe_kind kind;
+    int rht;             /* NVFP4: random Hadamard (16) on both wgrad operands */
+    int sr;              /* MXFP4/NVFP4: stochastic rounding of gradient operands */
+    int weights_2d;      /* NVFP4: 16x16 weight blocks (else 1x16 along K) */
+    int scale_format;    /* NVFP4 block scale: an enum lowp_format (UE4M3, UE5M3 or E8M0) */
+    size_t hp_layers;    /* NVFP4: the last hp_layers blocks (and the LM head) in bf16 */
+    uint64_t seed;       /* Philox key of SR and RHT signs */
+};
+/* Defaults of a kind (NVFP4: rht, sr, 2D weights on, UE4M3, hp_layers 1). */
+LOWP_API void lowp_model_recipe_default(lowp_recipe_kind kind, struct lowp_model_recipe *r);
+/* Use this recipe from the next forward on. */
+LOWP_API lowp_status lowp_model_set_recipe(lowp_model *m, const struct lowp_model_recipe *r);
+
+/* Change the dropout probability (in [0, 1)) for the following forward and
+ * backward calls: the trainer sets 0 for validation and sampling and puts
+ * the configured value back for training. */
+LOWP_API lowp_status lowp_model_set_dropout(lowp_model *m, float p);
 /* The logits of the last forward (batch*seq*vocab floats) into host memory. */
 LOWP_API lowp_status lowp_model_read_logits(lowp_model *m, float *host, size_t count);
 

@@ -85,7 +85,12 @@ struct lowp_train_config {
     char preset[LOWP_TRAIN_NAME_MAX];  /* the preset the run started from */
     /* where and what */
     char device[LOWP_TRAIN_NAME_MAX];  /* device selector ("" = $LOWP_DEVICE / best) */
-    char recipe[LOWP_TRAIN_NAME_MAX];  /* low-precision recipe name */
+    char recipe[LOWP_TRAIN_NAME_MAX];  /* low-precision recipe: fp32 bf16 mxfp8 mxfp4 nvfp4 */
+    /* recipe ablations (nvfp4; sr also mxfp4): --no-rht, --no-sr, --scale,
+     * --2d-weights on|off, --hp-layers N */
+    int rht, sr, weights_2d;
+    char scale[16];                    /* nvfp4 block scale: ue4m3 (default), ue5m3, e8m0 */
+    uint32_t hp_layers;                /* nvfp4: last N blocks (and the LM head) in bf16 */
     char optim[LOWP_TRAIN_NAME_MAX];   /* optimizer name */
     char data[LOWP_TRAIN_PATH_MAX];    /* text file */
     char out_dir[LOWP_TRAIN_PATH_MAX]; /* run folder: log, results, checkpoint, plot */

@@ -10,6 +10,8 @@ int lowp_cli_devices(int argc, char **argv);
 int lowp_cli_bench(int argc, char **argv);
 int lowp_cli_plot(int argc, char **argv);
 int lowp_cli_tune(int argc, char **argv);
+int lowp_cli_train(int argc, char **argv);
+int lowp_cli_sample(int argc, char **argv);
 
 /* Print a JSON string literal (quotes and escapes included). */
 void lowp_cli_json_string(FILE *f, const char *s);

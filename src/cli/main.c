@@ -13,6 +13,10 @@ static void usage(FILE *f)
             "  bench [--device ID|--all] [--op NAME] [--size-mb N] [--min-time S] [--json FILE]\n"
             "                                        measure every op (GB/s, share of copy bandwidth)\n"
             "  plot [--out FILE.svg] RUN...          train/validation loss curves of runs as one SVG\n"
+            "  train [--preset P] [--config FILE] [--KEY VALUE ...] [--resume]\n"
+            "                                        train a GPT on a text file (docs/trainer.md)\n"
+            "  sample --out DIR [--tokens N] [--temperature T] [--seed S]\n"
+            "                                        generate text from a run's checkpoint\n"
             "  tune matmul [--device ID] [--size M,N,K] [--max-candidates N] [--out FILE.json]\n"
             "                                        tune kernels/matmul.cl for an OpenCL device\n"
             "  version                               print the library version and commit\n"
@@ -54,6 +58,10 @@ int main(int argc, char **argv)
         return lowp_cli_bench(argc - 1, argv + 1);
     if (strcmp(argv[1], "plot") == 0)
         return lowp_cli_plot(argc - 1, argv + 1);
+    if (strcmp(argv[1], "train") == 0)
+        return lowp_cli_train(argc - 1, argv + 1);
+    if (strcmp(argv[1], "sample") == 0)
+        return lowp_cli_sample(argc - 1, argv + 1);
     if (strcmp(argv[1], "tune") == 0)
         return lowp_cli_tune(argc - 1, argv + 1);
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {

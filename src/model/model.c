@@ -185,6 +185,8 @@ void lowp_model_free(lowp_model *m)
     if (m == NULL)
         return;
     free_activations(m);
+    lowp_buffer_free(m->quant.qa);
+    lowp_buffer_free(m->quant.qb);
     lowp_buffer_free(m->params);
     lowp_buffer_free(m->grads);
     lowp_buffer_free(m->rope_table);
@@ -232,6 +234,14 @@ size_t lowp_model_tensor_count(const lowp_model *m) { return m == NULL ? 0 : m->
 const struct lowp_model_tensor *lowp_model_tensors(const lowp_model *m) { return m == NULL ? NULL : m->tensors; }
 lowp_buffer *lowp_model_params(lowp_model *m) { return m == NULL ? NULL : m->params; }
 lowp_buffer *lowp_model_grads(lowp_model *m) { return m == NULL ? NULL : m->grads; }
+lowp_status lowp_model_set_dropout(lowp_model *m, float p)
+{
+    LOWP_CHECK_NOT_NULL(m);
+    LOWP_CHECK_ARG(p >= 0.0f && p < 1.0f, "lowp_model_set_dropout: p %g outside [0, 1)", (double)p);
+    m->cfg.dropout = p;
+    return LOWP_OK;
+}
+
 void lowp_model_set_dropout_seed(lowp_model *m, uint64_t seed)
 {
     if (m != NULL)

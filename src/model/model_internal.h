@@ -23,7 +23,15 @@ enum {
 static const char *const lowp_prof_names[LOWP_PROF_COUNT] = {"embedding", "norm", "linear", "rope", "attention",
                                                              "mlp act", "dropout+residual", "cross-entropy"};
 
+/* The recipe and the scratch its fake-quantized operands go to (model_linear.c). */
+struct lowp_linear_quant {
+    struct lowp_model_recipe recipe;
+    lowp_buffer *qa, *qb; /* scratch operands, cap floats each */
+    size_t cap;
+};
+
 struct lowp_model {
+    struct lowp_linear_quant quant;
     double *prof; /* NULL, or LOWP_PROF_COUNT seconds accumulated per op category */
     lowp_context *ctx;
     struct lowp_model_config cfg;

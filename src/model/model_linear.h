@@ -1,7 +1,7 @@
 /* model_linear.h — the model's linear layers, y = x W^T (+ b), and their
  * backward, on device buffers. W is [out, in] row-major (PyTorch's
  * nn.Linear layout). The only file that knows how the product is computed:
- * swap lowp_model_gemm for lowp_matmul here and nothing else changes. */
+ * lowp_matmul on operands fake-quantized by the model's recipe. */
 #ifndef LOWP_MODEL_LINEAR_H
 #define LOWP_MODEL_LINEAR_H
 
@@ -9,10 +9,15 @@
 
 #include "lowp/context.h"
 
+struct lowp_linear_quant;
+
 struct lowp_linear {
     size_t rows, in, out;
     lowp_buffer *w, *b; /* b may be NULL: no bias */
     size_t w_offset, b_offset;
+    struct lowp_linear_quant *q; /* NULL: fp32 operands */
+    int high_precision;          /* NVFP4: this layer stays in bf16 */
+    uint64_t stream;             /* Philox stream base of SR and RHT (low 2 bits: operand) */
 };
 
 /* y[rows, out] = x[rows, in] W^T + b */

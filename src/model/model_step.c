@@ -5,11 +5,13 @@
  * 0 attention probabilities, 1 attention residual, 2 MLP residual,
  * 3 embedding (layer = layers). Forward and backward of a step use the
  * same streams, so the masks agree. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/error.h"
 #include "model/model_internal.h"
+
 #include "model/model_linear.h"
 
 /* Profiling (bench): with m->prof set, every op is bracketed by context
@@ -60,6 +62,15 @@ static struct lowp_linear lin(const struct lowp_model *m, size_t rows, size_t in
 {
     struct lowp_linear l = {.rows = rows, .in = in, .out = out, .w = m->params, .w_offset = lowp_model_off(m, w),
                             .b = b == LOWP_MODEL_NONE ? NULL : m->params, .b_offset = lowp_model_off(m, b)};
+    /* the recipe: the LM head and the last hp_layers blocks may stay in bf16 */
+    struct lowp_linear_quant *q = (struct lowp_linear_quant *)&m->quant;
+    l.q = q->recipe.kind == LOWP_RECIPE_FP32 ? NULL : q;
+    size_t layer = m->cfg.layers;
+    if (w != m->head)
+        sscanf(m->tensors[w].name, "transformer.h.%zu.", &layer);
+    l.high_precision = layer + q->recipe.hp_layers >= m->cfg.layers;
+    /* SR and RHT streams: purpose 0x04, the step, the weight tensor's index */
+    l.stream = ((uint64_t)0x04u << 56) | (m->step << 16) | ((uint64_t)w << 2);
     return l;
 }
 

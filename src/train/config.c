@@ -26,6 +26,11 @@ struct key_def {
 static const struct key_def keys[] = {
     KEY("device", device, K_STR),
     KEY("recipe", recipe, K_STR),
+    KEY("rht", rht, K_BOOL),
+    KEY("sr", sr, K_BOOL),
+    KEY("2d_weights", weights_2d, K_BOOL),
+    KEY("scale", scale, K_STR),
+    KEY("hp_layers", hp_layers, K_U32),
     KEY("optim", optim, K_STR),
     KEY("data", data, K_STR),
     KEY("out", out_dir, K_STR),
@@ -72,6 +77,9 @@ lowp_status lowp_train_config_preset(const char *name, struct lowp_train_config 
      * top of its train.py defaults. */
     copy_name(c.recipe, sizeof c.recipe, "fp32");
     copy_name(c.optim, sizeof c.optim, "adamw");
+    c.rht = c.sr = c.weights_2d = 1;
+    copy_name(c.scale, sizeof c.scale, "ue4m3");
+    c.hp_layers = 1;
     copy_name(c.data, sizeof c.data, "data/tinyshakespeare.txt");
     c.val_fraction = 0.1;
     c.seed = 1337;
@@ -202,12 +210,12 @@ lowp_status lowp_train_config_set(struct lowp_train_config *cfg, const char *key
             return lowp_error(LOWP_ERR_INVALID_ARG, "schedule: '%s' is not one of cosine, constant", value);
         return LOWP_OK;
     case K_BOOL:
-        if (strcmp(value, "true") == 0 || strcmp(value, "1") == 0)
+        if (strcmp(value, "true") == 0 || strcmp(value, "1") == 0 || strcmp(value, "on") == 0)
             *(int *)(void *)field = 1;
-        else if (strcmp(value, "false") == 0 || strcmp(value, "0") == 0)
+        else if (strcmp(value, "false") == 0 || strcmp(value, "0") == 0 || strcmp(value, "off") == 0)
             *(int *)(void *)field = 0;
         else
-            return lowp_error(LOWP_ERR_INVALID_ARG, "%s: '%s' is not true, false, 1 or 0", key, value);
+            return lowp_error(LOWP_ERR_INVALID_ARG, "%s: '%s' is not true, false, on, off, 1 or 0", key, value);
         return LOWP_OK;
     }
     return lowp_error(LOWP_ERR_INVALID_ARG, "%s: internal key type", key);
@@ -373,6 +381,15 @@ static int flag_key(const char *arg, char *key, size_t cap, const char **inline_
     return 1;
 }
 
+/* "no_KEY" where KEY is a boolean key. */
+static int is_no_flag(const char *key)
+{
+    if (strncmp(key, "no_", 3) != 0)
+        return 0;
+    const struct key_def *k = find_key(key + 3);
+    return k != NULL && k->type == K_BOOL && strcmp(key + 3, "resume") != 0;
+}
+
 static int file_preset(const char *path, char *out, size_t cap)
 {
     /* The file's preset line, if any (errors surface later in load_file). */
@@ -402,7 +419,7 @@ lowp_status lowp_train_config_from_args(int argc, char *const *argv, struct lowp
         const char *inl;
         if (!flag_key(argv[i], key, sizeof key, &inl))
             return lowp_error(LOWP_ERR_INVALID_ARG, "unexpected argument '%s' (options are --key value)", argv[i]);
-        if (strcmp(key, "resume") == 0 && !inl)
+        if ((strcmp(key, "resume") == 0 || is_no_flag(key)) && !inl)
             continue;
         const char *val = inl;
         if (!val) {
@@ -428,6 +445,10 @@ lowp_status lowp_train_config_from_args(int argc, char *const *argv, struct lowp
         flag_key(argv[i], key, sizeof key, &inl);
         if (strcmp(key, "resume") == 0 && !inl) {
             c.resume = 1;
+            continue;
+        }
+        if (is_no_flag(key) && !inl) { /* --no-rht, --no-sr: a boolean key set to false */
+            LOWP_TRY(lowp_train_config_set(&c, key + 3, "false"));
             continue;
         }
         const char *val = inl ? inl : argv[++i];
@@ -466,6 +487,8 @@ lowp_status lowp_train_config_validate(const struct lowp_train_config *c)
     LOWP_CHECK_NOT_NULL(c);
     if (!name_ok(c->recipe))
         BAD("recipe '%s' is not a name (letters, digits, _ - . +)", c->recipe);
+    if (strcmp(c->scale, "ue4m3") != 0 && strcmp(c->scale, "ue5m3") != 0 && strcmp(c->scale, "e8m0") != 0)
+        BAD("scale '%s' is not one of ue4m3, ue5m3, e8m0", c->scale);
     if (!name_ok(c->optim))
         BAD("optim '%s' is not a name (letters, digits, _ - . +)", c->optim);
     if (!c->data[0])
@@ -517,7 +540,7 @@ lowp_status lowp_train_config_compatible(const struct lowp_train_config *saved, 
     /* Keys that change what the run computes; the rest (steps, intervals,
      * device, out, resume) may differ. */
     static const char *const must_match[] = {
-        "recipe", "optim", "data", "val_fraction", "n_layer", "n_head", "n_embd", "context", "dropout",
+        "recipe", "rht", "sr", "2d_weights", "scale", "hp_layers", "optim", "data", "val_fraction", "n_layer", "n_head", "n_embd", "context", "dropout",
         "batch", "seed", "lr", "min_lr", "warmup_steps", "schedule", "beta1", "beta2",
         "eps", "weight_decay", "grad_clip", "eval_batches"};
     for (size_t i = 0; i < sizeof must_match / sizeof must_match[0]; ++i) {
