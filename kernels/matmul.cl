@@ -242,3 +242,92 @@ __kernel void lowp_matmul_simple(const ulong m, const ulong n, const ulong k,
     }
     c[i * ldc + j] = r;
 }
+
+/* ---------------- GEMM on block-quantized operands ----------------
+ * C = alpha * A * B^T + beta * C, A [m,k] and B [n,k] block-quantized ROW
+ * along k as lowp_quantize stores them (storage index r*k + p; FP4 two per
+ * byte, low nibble first; FP6 four per 3 bytes; one scale byte per block,
+ * [rows][k/block]; two-level formats also an fp32 tensor decode scale).
+ *
+ * lowp_qmatmul_tiled: QMM_TS x QMM_TS work-groups, one C element per
+ * work-item. Each k step of QMM_TS (which divides every block length, so a
+ * step never straddles two blocks of a row) stages a QMM_TS x QMM_TS slice
+ * of A and of B: every item fetches one packed code and its scale byte and
+ * decodes it in registers with the exact integer codecs of codec.cl (the
+ * same value lowp_dequantize writes), storing fp32 in local memory. The
+ * products are then added in ascending k into one float (no FMA), so the
+ * result is lowp_ref_matmul_f32seq of the dequantized operands, bit for
+ * bit, for every work-group count. Rows beyond m / n stage 0 and are not
+ * written. */
+#ifndef QMM_TS
+#define QMM_TS 16
+#endif
+#if QMM_TS != 4 && QMM_TS != 8 && QMM_TS != 16
+#error "QMM_TS must be 4, 8 or 16 (it must divide the block lengths 16 and 32)"
+#endif
+
+/* Code with storage index s of a packed operand of `bits`-bit elements. */
+static inline uint lowp_qmm_code(__global const uchar *codes, uint bits, ulong s)
+{
+    if (bits == 8u)
+        return codes[s];
+    if (bits == 4u)
+        return (codes[s >> 1] >> ((uint)(s & 1ul) * 4u)) & 0xFu;
+    __global const uchar *b = codes + (s >> 2) * 3ul;
+    uint w = (uint)b[0] | ((uint)b[1] << 8) | ((uint)b[2] << 16);
+    return (w >> ((uint)(s & 3ul) * 6u)) & 0x3Fu;
+}
+
+/* Element (r, p) of a quantized operand as fp32 (exact, as dequantize). */
+static inline float lowp_qmm_value(__global const uchar *codes, __global const uchar *scales, uint sdec, int elem,
+                                   int scale_fmt, uint block, ulong k, ulong r, ulong p)
+{
+    uint bits = (elem == LOWP_CC_E3M2 || elem == LOWP_CC_E2M3) ? 6u : elem == LOWP_CC_E2M1 ? 4u : 8u;
+    uint q = lowp_qmm_code(codes, bits, r * k + p);
+    uint sc = scales[r * (k / block) + p / block];
+    uint v = scale_fmt == LOWP_CC_E8M0 ? lowp_cc_elem_decode_mx(elem, q, sc)
+                                       : lowp_cc_elem_decode2(elem, q, scale_fmt, sc, sdec);
+    return as_float(v);
+}
+
+/* Arguments: m, n, k; alpha, beta; then per operand (A, then B): codes,
+ * scales, tensor decode scale (fp32 bits at [0]; not read for E8M0),
+ * element format, scale format (LOWP_CC_*), block; then c, ldc.
+ * Global (ceil(n/TS)*TS, ceil(m/TS)*TS), local (TS, TS). */
+__kernel __attribute__((reqd_work_group_size(QMM_TS, QMM_TS, 1))) void
+lowp_qmatmul_tiled(ulong m, ulong n, ulong k, float alpha, float beta, __global const uchar *a_codes,
+                   __global const uchar *a_scales, __global const uint *a_sdec, int a_elem, int a_sfmt, uint a_block,
+                   __global const uchar *b_codes, __global const uchar *b_scales, __global const uint *b_sdec,
+                   int b_elem, int b_sfmt, uint b_block, __global float *c, ulong ldc)
+{
+    __local float As[QMM_TS][QMM_TS + 1];
+    __local float Bs[QMM_TS][QMM_TS + 1];
+    uint lx = (uint)get_local_id(0), ly = (uint)get_local_id(1);
+    ulong col = get_group_id(0) * QMM_TS + lx, row = get_group_id(1) * QMM_TS + ly;
+    ulong brow = get_group_id(0) * QMM_TS + ly; /* the B row this item stages */
+    ulong kk = alpha != 0.0f ? k : 0ul;         /* alpha == 0: A and B are not read */
+    uint asd = (kk && a_sfmt != LOWP_CC_E8M0) ? a_sdec[0] : 0u;
+    uint bsd = (kk && b_sfmt != LOWP_CC_E8M0) ? b_sdec[0] : 0u;
+    float acc = 0.0f;
+    for (ulong k0 = 0; k0 < kk; k0 += QMM_TS) {
+        As[ly][lx] = row < m ? lowp_qmm_value(a_codes, a_scales, asd, a_elem, a_sfmt, a_block, k, row, k0 + lx) : 0.0f;
+        Bs[ly][lx] = brow < n ? lowp_qmm_value(b_codes, b_scales, bsd, b_elem, b_sfmt, b_block, k, brow, k0 + lx)
+                              : 0.0f;
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (uint p = 0; p < QMM_TS; ++p)
+            acc = acc + As[ly][p] * Bs[lx][p];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (row >= m || col >= n)
+        return;
+    __global float *cp = c + row * ldc + col;
+    float r;
+    if (kk == 0ul) /* no product: C = beta*C, +0 when beta == 0 */
+        r = beta == 0.0f ? 0.0f : beta * *cp;
+    else {
+        r = alpha * acc;
+        if (beta != 0.0f)
+            r = r + beta * *cp;
+    }
+    *cp = r;
+}
