@@ -116,7 +116,7 @@ static lowp_status bench_shape(lowp_context *ctx, const struct lowp_device_info 
 
 /* ---- quantized operands (lowp_matmul_quantized) ----
  * The fwd shape Y = X W^T with X and W block-quantized on the device first
- * (lowp_quantize, ROW along k). Rows "q FORMAT fwd MxNxK"; bytes = packed
+ * (lowp_quantize, ROW along k). Rows "q FORMAT fwd MxNxK" (NT); bytes = packed
  * codes + scales of both operands + C written (the fp32 "own fwd" row moves
  * 4(MK + NK) + 4MN). */
 struct qmm_args {
@@ -159,7 +159,7 @@ static lowp_status bench_quantized(lowp_context *ctx, const struct lowp_device_i
         const char *name;
         int nv;
         enum lowp_format elem;
-    } fmts[] = {{"mxfp8-e4m3", 0, LOWP_FORMAT_E4M3}, {"mxfp6-e3m2", 0, LOWP_FORMAT_E3M2},
+    } fmts[] = {{"mx-e4m3", 0, LOWP_FORMAT_E4M3}, {"mx-e3m2", 0, LOWP_FORMAT_E3M2},
                 {"mxfp4", 0, LOWP_FORMAT_E2M1}, {"nvfp4", 1, LOWP_FORMAT_E2M1}};
     double flops = 2.0 * (double)m * (double)n * (double)k, rate = 0.0;
     lowp_status s = LOWP_OK;
@@ -181,7 +181,7 @@ static lowp_status bench_quantized(lowp_context *ctx, const struct lowp_device_i
             struct lowp_bench_result *r = &out[*count];
             memset(r, 0, sizeof *r);
             snprintf(r->op, sizeof r->op, "matmul");
-            snprintf(r->variant, sizeof r->variant, "q %s fwd %zux%zux%zu NT", fmts[f].name, m, n, k);
+            snprintf(r->variant, sizeof r->variant, "q %s fwd %zux%zux%zu", fmts[f].name, m, n, k);
             r->elements = (double)m * (double)n;
             r->flops = flops;
             size_t acb = 0, asb = 0, bcb = 0, bsb = 0;

@@ -389,6 +389,7 @@ lowp_status lowp_cl_matmul_quantized(struct lowp_context *ctx, const struct lowp
     LOWP_CL_ARG(k, 16, bb);
     LOWP_CL_ARG(k, 17, cm);
     LOWP_CL_ARG(k, 18, ldc);
-    size_t global[2] = {(d->n + ts - 1) / ts * ts, (d->m + ts - 1) / ts * ts}, local[2] = {ts, ts};
+    size_t tile = ts * 4; /* QMM_WPT = 4 outputs per item in each direction */
+    size_t global[2] = {(d->n + tile - 1) / tile * ts, (d->m + tile - 1) / tile * ts}, local[2] = {ts, ts};
     return lowp_cl_launch(ctx, k, 2, global, local);
 }
