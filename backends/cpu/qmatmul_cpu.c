@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "formats_cpu.h"
 #include "matmul_cpu.h"
+#include "matmul/qmatmul_internal.h"
 
 lowp_status lowp_cpu_matmul_quantized(const struct lowp_qmatmul_desc *d, const uint8_t *a_codes,
                                       const uint8_t *a_scales, float a_ts, const uint8_t *b_codes,
@@ -15,18 +16,10 @@ lowp_status lowp_cpu_matmul_quantized(const struct lowp_qmatmul_desc *d, const u
 {
     LOWP_CHECK_NOT_NULL(d);
     size_t ce = 0;
-    LOWP_TRY(lowp_qmatmul_desc_sizes(d, NULL, NULL, NULL, NULL, &ce));
+    struct lowp_matmul_desc g;
+    LOWP_TRY(lowp_qmatmul_gemm_desc(d, c, c_elems, &g, &ce));
     if (ce == 0)
         return LOWP_OK;
-    LOWP_CHECK_NOT_NULL(c);
-    LOWP_CHECK_ARG(c_elems >= ce, "lowp_matmul_quantized: C holds %zu floats, needs %zu", c_elems, ce);
-    struct lowp_matmul_desc g;
-    lowp_matmul_desc_init(&g, d->m, d->n, d->k);
-    g.trans_b = LOWP_MATMUL_TRANS_T;
-    g.ldb = d->k;
-    g.ldc = d->ldc;
-    g.alpha = d->alpha;
-    g.beta = d->beta;
     g.engine = LOWP_MATMUL_ENGINE_OWN; /* the bits of every other device */
     if (d->alpha == 0.0f)
         return lowp_cpu_matmul(&g, NULL, 0, NULL, 0, c, c_elems);

@@ -7,6 +7,7 @@
 #include "lowp/matmul.h"
 #include "core/error.h"
 #include "formats/quant.h"
+#include "matmul/qmatmul_internal.h"
 
 void lowp_qmatmul_desc_init(struct lowp_qmatmul_desc *d, size_t m, size_t n, size_t k,
                             const struct lowp_quant_desc *fmt)
@@ -83,5 +84,23 @@ lowp_status lowp_qmatmul_desc_sizes(const struct lowp_qmatmul_desc *d, size_t *a
     if (b_code_bytes) *b_code_bytes = bc;
     if (b_scale_bytes) *b_scale_bytes = bs;
     if (c_elems) *c_elems = ce;
+    return LOWP_OK;
+}
+
+lowp_status lowp_qmatmul_gemm_desc(const struct lowp_qmatmul_desc *d, const float *c, size_t c_elems,
+                                   struct lowp_matmul_desc *g, size_t *c_needed)
+{
+    LOWP_CHECK_NOT_NULL(d);
+    LOWP_TRY(lowp_qmatmul_desc_sizes(d, NULL, NULL, NULL, NULL, c_needed));
+    lowp_matmul_desc_init(g, d->m, d->n, d->k);
+    g->trans_b = LOWP_MATMUL_TRANS_T;
+    g->ldb = d->k;
+    g->ldc = d->ldc;
+    g->alpha = d->alpha;
+    g->beta = d->beta;
+    if (*c_needed == 0)
+        return LOWP_OK;
+    LOWP_CHECK_NOT_NULL(c);
+    LOWP_CHECK_ARG(c_elems >= *c_needed, "lowp_matmul_quantized: C holds %zu floats, needs %zu", c_elems, *c_needed);
     return LOWP_OK;
 }

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "ref/formats_ref.h"
 #include "ref/matmul_ref.h"
+#include "matmul/qmatmul_internal.h"
 
 typedef lowp_status (*ref_gemm)(const struct lowp_matmul_desc *, const float *, size_t, const float *, size_t,
                                 float *, size_t);
@@ -16,18 +17,10 @@ static lowp_status run(const struct lowp_qmatmul_desc *d, const uint8_t *a_codes
                        ref_gemm gemm)
 {
     size_t ce = 0;
-    LOWP_TRY(lowp_qmatmul_desc_sizes(d, NULL, NULL, NULL, NULL, &ce));
+    struct lowp_matmul_desc g;
+    LOWP_TRY(lowp_qmatmul_gemm_desc(d, c, c_elems, &g, &ce));
     if (ce == 0)
         return LOWP_OK;
-    LOWP_CHECK_NOT_NULL(c);
-    LOWP_CHECK_ARG(c_elems >= ce, "lowp_matmul_quantized: C holds %zu floats, needs %zu", c_elems, ce);
-    struct lowp_matmul_desc g;
-    lowp_matmul_desc_init(&g, d->m, d->n, d->k);
-    g.trans_b = LOWP_MATMUL_TRANS_T;
-    g.ldb = d->k;
-    g.ldc = d->ldc;
-    g.alpha = d->alpha;
-    g.beta = d->beta;
     if (d->alpha == 0.0f) /* A and B are not read */
         return gemm(&g, NULL, 0, NULL, 0, c, c_elems);
     LOWP_CHECK_NOT_NULL(a_codes);
