@@ -12,6 +12,7 @@
  *     dX    dX = dY W      M = B*T, N = 384,  K = 1152  (NN)
  *     dW    dW = dY^T X    M = 1152, N = 384, K = B*T   (TN)
  *   with B*T = 8192 on GPUs and 1024 (scaled down 8x) on CPU-kind devices.
+ * Quantized operands: "q FORMAT fwd ..." rows (bench_quantized below).
  * Variants read "ENGINE SHAPE", ENGINE = own, clblast (CLBlast) or blas
  * (OpenBLAS cblas_sgemm).
  *
@@ -113,6 +114,94 @@ static lowp_status bench_shape(lowp_context *ctx, const struct lowp_device_info 
     return s;
 }
 
+/* ---- quantized operands (lowp_matmul_quantized) ----
+ * The fwd shape Y = X W^T with X and W block-quantized on the device first
+ * (lowp_quantize, ROW along k). Rows "q FORMAT fwd MxNxK" (NT); bytes = packed
+ * codes + scales of both operands + C written (the fp32 "own fwd" row moves
+ * 4(MK + NK) + 4MN). */
+struct qmm_args {
+    struct lowp_qmatmul_desc d;
+    lowp_buffer *ac, *as, *at, *bc, *bs, *bt, *c;
+};
+
+static lowp_status run_qmatmul(lowp_context *ctx, void *v)
+{
+    struct qmm_args *a = v;
+    return lowp_matmul_quantized(ctx, &a->d, a->ac, a->as, a->at, a->bc, a->bs, a->bt, a->c);
+}
+
+/* Quantize a rows x k fp32 matrix of `value` into new code/scale/ts buffers. */
+static lowp_status quantized_operand(lowp_context *ctx, const struct lowp_quant_desc *q, float value,
+                                     lowp_buffer **codes, lowp_buffer **scales, lowp_buffer **ts)
+{
+    size_t cb = 0, sb = 0;
+    lowp_buffer *x = NULL;
+    lowp_status s = lowp_quant_sizes(q, &cb, &sb);
+    if (s == LOWP_OK)
+        s = alloc_filled(ctx, q->rows * q->cols, value, &x);
+    if (s == LOWP_OK)
+        s = lowp_buffer_alloc(ctx, cb, codes);
+    if (s == LOWP_OK)
+        s = lowp_buffer_alloc(ctx, sb, scales);
+    if (s == LOWP_OK)
+        s = lowp_buffer_alloc(ctx, sizeof(float), ts);
+    if (s == LOWP_OK)
+        s = lowp_quantize(ctx, q, x, 0, *codes, 0, *scales, 0, *ts, 0, NULL);
+    lowp_buffer_free(x);
+    return s;
+}
+
+static lowp_status bench_quantized(lowp_context *ctx, const struct lowp_device_info *info,
+                                   const struct lowp_bench_params *p, size_t m, size_t n, size_t k,
+                                   double own_rate, struct lowp_bench_result *out, size_t *count)
+{
+    static const struct {
+        const char *name;
+        int nv;
+        enum lowp_format elem;
+    } fmts[] = {{"mx-e4m3", 0, LOWP_FORMAT_E4M3}, {"mx-e3m2", 0, LOWP_FORMAT_E3M2},
+                {"mxfp4", 0, LOWP_FORMAT_E2M1}, {"nvfp4", 1, LOWP_FORMAT_E2M1}};
+    /* first prediction: a quarter of the fp32 own engine's last rate (the
+     * decode costs ~4x on CPU OpenCL drivers), so slow devices skip early */
+    double flops = 2.0 * (double)m * (double)n * (double)k, rate = own_rate / 4.0;
+    lowp_status s = LOWP_OK;
+    for (size_t f = 0; f < sizeof fmts / sizeof fmts[0] && s == LOWP_OK && *count < LOWP_BENCH_MAX_RESULTS; ++f) {
+        if (rate > 0 && flops / rate > MAX_RUN_SECONDS) {
+            fprintf(stderr, "lowp bench: %s: matmul q %s left out (about %.1f s per run)\n", info->id, fmts[f].name,
+                    flops / rate);
+            continue;
+        }
+        struct lowp_quant_desc q = fmts[f].nv ? lowp_quant_desc_nvfp4(1, 1) : lowp_quant_desc_mx(1, 1, fmts[f].elem);
+        struct qmm_args a = {0};
+        lowp_qmatmul_desc_init(&a.d, m, n, k, &q);
+        s = quantized_operand(ctx, &a.d.a, 0.5f, &a.ac, &a.as, &a.at);
+        if (s == LOWP_OK)
+            s = quantized_operand(ctx, &a.d.b, 0.25f, &a.bc, &a.bs, &a.bt);
+        if (s == LOWP_OK)
+            s = alloc_filled(ctx, m * n, 0.0f, &a.c);
+        if (s == LOWP_OK) {
+            struct lowp_bench_result *r = &out[*count];
+            memset(r, 0, sizeof *r);
+            snprintf(r->op, sizeof r->op, "matmul");
+            snprintf(r->variant, sizeof r->variant, "q %s fwd %zux%zux%zu", fmts[f].name, m, n, k);
+            r->elements = (double)m * (double)n;
+            r->flops = flops;
+            size_t acb = 0, asb = 0, bcb = 0, bsb = 0;
+            s = lowp_qmatmul_desc_sizes(&a.d, &acb, &asb, &bcb, &bsb, NULL);
+            r->bytes = (double)(acb + asb + bcb + bsb) + 4.0 * (double)m * (double)n;
+            if (s == LOWP_OK)
+                s = lowp_bench_time(ctx, p, run_qmatmul, &a, r);
+            if (s == LOWP_OK) {
+                rate = flops / r->seconds;
+                *count += 1;
+            }
+        }
+        lowp_buffer_free(a.ac), lowp_buffer_free(a.as), lowp_buffer_free(a.at), lowp_buffer_free(a.bc);
+        lowp_buffer_free(a.bs), lowp_buffer_free(a.bt), lowp_buffer_free(a.c);
+    }
+    return s;
+}
+
 lowp_status lowp_bench_matmul(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,
                               size_t *count)
 {
@@ -144,5 +233,7 @@ lowp_status lowp_bench_matmul(lowp_context *ctx, const struct lowp_bench_params 
     shapes[ns++] = (struct mm_shape){1152, 384, bt, 1, 0, "dW"};
     for (size_t i = 0; i < ns && s == LOWP_OK; ++i)
         s = bench_shape(ctx, &info, p, &shapes[i], eng, 2, out, count);
+    if (s == LOWP_OK)
+        s = bench_quantized(ctx, &info, p, bt, 1152, 384, eng[0].flops_per_s, out, count);
     return s;
 }

@@ -242,3 +242,120 @@ __kernel void lowp_matmul_simple(const ulong m, const ulong n, const ulong k,
     }
     c[i * ldc + j] = r;
 }
+
+/* ---------------- GEMM on block-quantized operands ----------------
+ * C = alpha * A * B^T + beta * C, A [m,k] and B [n,k] block-quantized ROW
+ * along k as lowp_quantize stores them (storage index r*k + p; FP4 two per
+ * byte, low nibble first; FP6 four per 3 bytes; one scale byte per block,
+ * [rows][k/block]; two-level formats also an fp32 tensor decode scale).
+ *
+ * lowp_qmatmul_tiled: QMM_TS x QMM_TS work-groups, WPT x WPT C elements per
+ * work-item. Each k step of QMM_TS (which divides every block length, so a
+ * step never straddles two blocks of a row) stages a (TS*WPT) x TS slice
+ * of A and of B: every item fetches WPT packed codes of each with their
+ * scale bytes and decodes them in registers with the exact integer codecs of codec.cl (the
+ * same value lowp_dequantize writes), storing fp32 in local memory. The
+ * products are then added in ascending k into one float (no FMA), so the
+ * result is lowp_ref_matmul_f32seq of the dequantized operands, bit for
+ * bit, for every work-group count. Rows beyond m / n stage 0 and are not
+ * written. */
+#ifndef QMM_TS
+#define QMM_TS 16
+#endif
+#if QMM_TS != 4 && QMM_TS != 8 && QMM_TS != 16
+#error "QMM_TS must be 4, 8 or 16 (it must divide the block lengths 16 and 32)"
+#endif
+
+/* Code with storage index s of a packed operand of `bits`-bit elements. */
+static inline uint lowp_qmm_code(__global const uchar *codes, uint bits, ulong s)
+{
+    if (bits == 8u)
+        return codes[s];
+    if (bits == 4u)
+        return (codes[s >> 1] >> ((uint)(s & 1ul) * 4u)) & 0xFu;
+    __global const uchar *b = codes + (s >> 2) * 3ul;
+    uint w = (uint)b[0] | ((uint)b[1] << 8) | ((uint)b[2] << 16);
+    return (w >> ((uint)(s & 3ul) * 6u)) & 0x3Fu;
+}
+
+/* Element (r, p) of a quantized operand as fp32 (exact, as dequantize). */
+static inline float lowp_qmm_value(__global const uchar *codes, __global const uchar *scales, uint sdec, int elem,
+                                   int scale_fmt, uint block, ulong k, ulong r, ulong p)
+{
+    uint bits = (elem == LOWP_CC_E3M2 || elem == LOWP_CC_E2M3) ? 6u : elem == LOWP_CC_E2M1 ? 4u : 8u;
+    uint q = lowp_qmm_code(codes, bits, r * k + p);
+    uint sc = scales[r * (k / block) + p / block];
+    uint v = scale_fmt == LOWP_CC_E8M0 ? lowp_cc_elem_decode_mx(elem, q, sc)
+                                       : lowp_cc_elem_decode2(elem, q, scale_fmt, sc, sdec);
+    return as_float(v);
+}
+
+/* Arguments: m, n, k; alpha, beta; then per operand (A, then B): codes,
+ * scales, tensor decode scale (fp32 bits at [0]; not read for E8M0),
+ * element format, scale format (LOWP_CC_*), block; then c, ldc.
+ * Each work-group computes a (TS*WPT) x (TS*WPT) tile of C; item (lx, ly)
+ * owns rows ly + TS*i and columns lx + TS*j (i, j < WPT), so one decoded
+ * element serves TS*WPT outputs. Global (ceil(n/(TS*WPT))*TS,
+ * ceil(m/(TS*WPT))*TS), local (TS, TS). */
+#ifndef QMM_WPT
+#define QMM_WPT 4
+#endif
+#define QMM_T (QMM_TS * QMM_WPT)
+__kernel __attribute__((reqd_work_group_size(QMM_TS, QMM_TS, 1))) void
+lowp_qmatmul_tiled(ulong m, ulong n, ulong k, float alpha, float beta, __global const uchar *a_codes,
+                   __global const uchar *a_scales, __global const uint *a_sdec, int a_elem, int a_sfmt, uint a_block,
+                   __global const uchar *b_codes, __global const uchar *b_scales, __global const uint *b_sdec,
+                   int b_elem, int b_sfmt, uint b_block, __global float *c, ulong ldc)
+{
+    __local float As[QMM_T][QMM_TS + 1];
+    __local float Bs[QMM_T][QMM_TS + 1];
+    uint lx = (uint)get_local_id(0), ly = (uint)get_local_id(1), lid = ly * QMM_TS + lx;
+    ulong row0 = get_group_id(1) * QMM_T, col0 = get_group_id(0) * QMM_T;
+    ulong kk = alpha != 0.0f ? k : 0ul; /* alpha == 0: A and B are not read */
+    uint asd = (kk && a_sfmt != LOWP_CC_E8M0) ? a_sdec[0] : 0u;
+    uint bsd = (kk && b_sfmt != LOWP_CC_E8M0) ? b_sdec[0] : 0u;
+    float acc[QMM_WPT][QMM_WPT];
+    for (uint i = 0; i < QMM_WPT; ++i)
+        for (uint j = 0; j < QMM_WPT; ++j)
+            acc[i][j] = 0.0f;
+    for (ulong k0 = 0; k0 < kk; k0 += QMM_TS) {
+        /* stage T x TS of A and of B: T*TS / (TS*TS) = WPT elements each */
+        for (uint e = lid; e < QMM_T * QMM_TS; e += QMM_TS * QMM_TS) {
+            uint r = e / QMM_TS, p = e % QMM_TS;
+            As[r][p] = row0 + r < m ? lowp_qmm_value(a_codes, a_scales, asd, a_elem, a_sfmt, a_block, k, row0 + r,
+                                                     k0 + p)
+                                    : 0.0f;
+            Bs[r][p] = col0 + r < n ? lowp_qmm_value(b_codes, b_scales, bsd, b_elem, b_sfmt, b_block, k, col0 + r,
+                                                     k0 + p)
+                                    : 0.0f;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (uint p = 0; p < QMM_TS; ++p) {
+            float av[QMM_WPT], bv[QMM_WPT];
+            for (uint i = 0; i < QMM_WPT; ++i)
+                av[i] = As[ly + QMM_TS * i][p];
+            for (uint j = 0; j < QMM_WPT; ++j)
+                bv[j] = Bs[lx + QMM_TS * j][p];
+            for (uint i = 0; i < QMM_WPT; ++i)
+                for (uint j = 0; j < QMM_WPT; ++j)
+                    acc[i][j] = acc[i][j] + av[i] * bv[j];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    for (uint i = 0; i < QMM_WPT; ++i)
+        for (uint j = 0; j < QMM_WPT; ++j) {
+            ulong row = row0 + ly + QMM_TS * i, col = col0 + lx + QMM_TS * j;
+            if (row >= m || col >= n)
+                continue;
+            __global float *cp = c + row * ldc + col;
+            float r;
+            if (kk == 0ul) /* no product: C = beta*C, +0 when beta == 0 */
+                r = beta == 0.0f ? 0.0f : beta * *cp;
+            else {
+                r = alpha * acc[i][j];
+                if (beta != 0.0f)
+                    r = r + beta * *cp;
+            }
+            *cp = r;
+        }
+}

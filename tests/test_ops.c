@@ -14,6 +14,7 @@ int main(int argc, char **argv)
         {th_basic_cases, th_basic_case_count},
         {th_optim_cases, th_optim_case_count},
         {th_matmul_cases, th_matmul_case_count},
+        {th_qmatmul_cases, th_qmatmul_case_count},
         {th_formats_cases, th_formats_case_count},
         {th_hadamard_cases, th_hadamard_case_count},
         {th_model_cases, th_model_case_count},

@@ -12,6 +12,8 @@ extern const size_t th_optim_case_count;
 
 extern const struct th_case th_matmul_cases[];
 extern const size_t th_matmul_case_count;
+extern const struct th_case th_qmatmul_cases[];
+extern const size_t th_qmatmul_case_count;
 extern const struct th_case th_formats_cases[];
 extern const size_t th_formats_case_count;
 extern const struct th_case th_hadamard_cases[];

@@ -12,6 +12,7 @@
 #include "basic_cpu.h"
 #include "optim_cpu.h"
 #include "matmul_cpu.h"
+#include "qmatmul_cpu.h"
 #include "formats_cpu.h"
 #include "hadamard_cpu.h"
 #include "model_cpu.h"
@@ -219,6 +220,21 @@ static lowp_status cpu_matmul(struct lowp_context *ctx, const struct lowp_matmul
 
 /* ---- formats.h: the OpenMP code of formats_cpu.c on host pointers ---- */
 #define BYTES(buf, off) ((uint8_t *)(buf)->handle + (off))
+
+/* matmul.h, quantized operands: buffers from offset 0; tensor scales only
+ * for two-level formats (1.0 stands in otherwise, unused). */
+static lowp_status cpu_matmul_quantized(struct lowp_context *ctx, const struct lowp_qmatmul_desc *desc,
+                                        const struct lowp_buffer *a_codes, const struct lowp_buffer *a_scales,
+                                        const struct lowp_buffer *a_ts, const struct lowp_buffer *b_codes,
+                                        const struct lowp_buffer *b_scales, const struct lowp_buffer *b_ts,
+                                        struct lowp_buffer *c)
+{
+    (void)ctx;
+    return lowp_cpu_matmul_quantized(desc, a_codes ? BYTES(a_codes, 0) : NULL, a_scales ? BYTES(a_scales, 0) : NULL,
+                                     a_ts ? F32(a_ts)[0] : 1.0f, b_codes ? BYTES(b_codes, 0) : NULL,
+                                     b_scales ? BYTES(b_scales, 0) : NULL, b_ts ? F32(b_ts)[0] : 1.0f, F32(c),
+                                     c->bytes / sizeof(float));
+}
 
 static lowp_status cpu_cast_encode(struct lowp_context *ctx, const struct lowp_cast_desc *d,
                                    const struct lowp_buffer *x, size_t x_offset, struct lowp_buffer *codes,
@@ -431,6 +447,7 @@ const struct lowp_backend_ops lowp_cpu_backend = {
     .optim_sophia_hessian = cpu_optim_sophia_hessian,
     .optim_clip_grad_norm = cpu_optim_clip_grad_norm,
     .matmul = cpu_matmul,
+    .matmul_quantized = cpu_matmul_quantized,
     .cast_encode = cpu_cast_encode,
     .cast_decode = cpu_cast_decode,
     .cast_round = cpu_cast_round,

@@ -185,6 +185,7 @@ const struct lowp_backend_ops lowp_opencl_backend = {
     .optim_sophia_hessian = lowp_cl_optim_sophia_hessian,
     .optim_clip_grad_norm = lowp_cl_optim_clip_grad_norm,
     .matmul = lowp_cl_matmul,
+    .matmul_quantized = lowp_cl_matmul_quantized,
     .cast_encode = lowp_cl_cast_encode,
     .cast_decode = lowp_cl_cast_decode,
     .cast_round = lowp_cl_cast_round,

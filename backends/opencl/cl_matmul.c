@@ -327,3 +327,69 @@ lowp_status lowp_cl_matmul(struct lowp_context *ctx, const struct lowp_matmul_de
                           (int)engine, ctx->device.info.id);
     }
 }
+
+/* ---- lowp_matmul_quantized: lowp_qmatmul_tiled (kernels/matmul.cl) ----
+ * Same program as the fp32 kernels (the context's -D set), 16 x 16
+ * work-groups; when the compiled kernel or the device allows fewer items,
+ * the program is rebuilt with QMM_TS = 8, then 4 (same bits: the tile size
+ * does not change the order of the sum). */
+lowp_status lowp_cl_matmul_quantized(struct lowp_context *ctx, const struct lowp_qmatmul_desc *d,
+                                     const struct lowp_buffer *a_codes, const struct lowp_buffer *a_scales,
+                                     const struct lowp_buffer *a_ts, const struct lowp_buffer *b_codes,
+                                     const struct lowp_buffer *b_scales, const struct lowp_buffer *b_ts,
+                                     struct lowp_buffer *c)
+{
+    struct lowp_cl_matmul_state *st = NULL;
+    LOWP_TRY(state_get(ctx, &st));
+    cl_kernel k = NULL;
+    size_t ts = 16;
+    char opts[300];
+    for (;; ts /= 2) {
+        if (ts == 16)
+            snprintf(opts, sizeof opts, "%s", st->defines);
+        else
+            snprintf(opts, sizeof opts, "%s -DQMM_TS=%zu", st->defines, ts);
+        LOWP_TRY(lowp_cl_kernel_get(ctx, "matmul", opts, "lowp_qmatmul_tiled", &k));
+        size_t kernel_max = 0;
+        LOWP_CL_CALL(clGetKernelWorkGroupInfo(k, lowp_cl_impl(ctx)->device, CL_KERNEL_WORK_GROUP_SIZE,
+                                              sizeof kernel_max, &kernel_max, NULL));
+        if (ts * ts <= kernel_max && ts * ts <= ctx->device.info.max_work_group_size)
+            break;
+        if (ts == 4)
+            return lowp_error(LOWP_ERR_UNSUPPORTED, "lowp_matmul_quantized: %s allows fewer than 16 work-items "
+                              "per group", ctx->device.info.id);
+    }
+    cl_mem cm = (cl_mem)c->handle;
+    /* Operands that are not read (alpha == 0; tensor scales of E8M0) get C's
+     * cl_mem as a stand-in: never dereferenced. */
+    cl_mem acm = a_codes ? (cl_mem)a_codes->handle : cm, asm_ = a_scales ? (cl_mem)a_scales->handle : cm;
+    cl_mem atm = a_ts ? (cl_mem)a_ts->handle : cm, bcm = b_codes ? (cl_mem)b_codes->handle : cm;
+    cl_mem bsm = b_scales ? (cl_mem)b_scales->handle : cm, btm = b_ts ? (cl_mem)b_ts->handle : cm;
+    cl_ulong m = d->m, n = d->n, kk = d->k, ldc = d->ldc;
+    cl_float alpha = d->alpha, beta = d->beta;
+    cl_int ae = (cl_int)d->a.elem_format, asf = (cl_int)d->a.scale_format;
+    cl_int be = (cl_int)d->b.elem_format, bsf = (cl_int)d->b.scale_format;
+    cl_uint ab = d->a.block, bb = d->b.block;
+    LOWP_CL_ARG(k, 0, m);
+    LOWP_CL_ARG(k, 1, n);
+    LOWP_CL_ARG(k, 2, kk);
+    LOWP_CL_ARG(k, 3, alpha);
+    LOWP_CL_ARG(k, 4, beta);
+    LOWP_CL_ARG(k, 5, acm);
+    LOWP_CL_ARG(k, 6, asm_);
+    LOWP_CL_ARG(k, 7, atm);
+    LOWP_CL_ARG(k, 8, ae);
+    LOWP_CL_ARG(k, 9, asf);
+    LOWP_CL_ARG(k, 10, ab);
+    LOWP_CL_ARG(k, 11, bcm);
+    LOWP_CL_ARG(k, 12, bsm);
+    LOWP_CL_ARG(k, 13, btm);
+    LOWP_CL_ARG(k, 14, be);
+    LOWP_CL_ARG(k, 15, bsf);
+    LOWP_CL_ARG(k, 16, bb);
+    LOWP_CL_ARG(k, 17, cm);
+    LOWP_CL_ARG(k, 18, ldc);
+    size_t tile = ts * 4; /* QMM_WPT = 4 outputs per item in each direction */
+    size_t global[2] = {(d->n + tile - 1) / tile * ts, (d->m + tile - 1) / tile * ts}, local[2] = {ts, ts};
+    return lowp_cl_launch(ctx, k, 2, global, local);
+}

@@ -14,6 +14,12 @@
 /* The backend table entry (see src/core/backend.h). */
 lowp_status lowp_cl_matmul(struct lowp_context *ctx, const struct lowp_matmul_desc *desc, const struct lowp_buffer *a,
                            const struct lowp_buffer *b, struct lowp_buffer *c);
+/* The quantized-operand entry: lowp_qmatmul_tiled of kernels/matmul.cl. */
+lowp_status lowp_cl_matmul_quantized(struct lowp_context *ctx, const struct lowp_qmatmul_desc *d,
+                                     const struct lowp_buffer *a_codes, const struct lowp_buffer *a_scales,
+                                     const struct lowp_buffer *a_ts, const struct lowp_buffer *b_codes,
+                                     const struct lowp_buffer *b_scales, const struct lowp_buffer *b_ts,
+                                     struct lowp_buffer *c);
 
 /* What the context uses: the tiled parameters after validation and
  * fallback, the table row they came from ("pocl", "generic-gpu", a device

@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include "lowp/context.h"
 #include "lowp/status.h"
+#include "lowp/formats.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -101,6 +102,56 @@ LOWP_API lowp_status lowp_matmul_desc_extents(const struct lowp_matmul_desc *d,
  * Queued like every op: lowp_buffer_read / lowp_context_sync wait for it. */
 LOWP_API lowp_status lowp_matmul(lowp_context *ctx, const struct lowp_matmul_desc *desc, const lowp_buffer *a,
                                  const lowp_buffer *b, lowp_buffer *c);
+
+/* ---- GEMM on block-quantized operands ------------------------------------
+ * C = alpha * A * B^T + beta * C, the trainer's shape: A is m x k, B is
+ * n x k, both block-quantized ROW-major along k exactly as lowp_quantize
+ * stores them (desc->a with rows = m, cols = k; desc->b with rows = n,
+ * cols = k; layout LOWP_BLOCK_ROW): packed codes (lowp_quant_sizes bytes,
+ * storage index r*k + p), one scale byte per block ([rows][k/block]) and,
+ * for two-level scale formats (UE4M3/UE5M3, e.g. NVFP4), the fp32 tensor
+ * decode scale written by lowp_quantize. Every element is decoded exactly
+ * (value = elem * scale [* s_dec], as lowp_dequantize), products are
+ * accumulated in fp32 in ascending k, and the output is
+ * r = alpha*acc; if beta != 0: r = r + beta*C - so every device gives the
+ * bits of lowp_ref_matmul_f32seq on the dequantized operands (devices that
+ * flush fp32 subnormals excepted for subnormal products). C is row-major
+ * with leading dimension ldc; beta == 0 does not read C; alpha == 0 reads
+ * neither A nor B (C = beta*C, +0 when beta == 0). Only the formats fields
+ * of desc->a / desc->b (elem_format, scale_format, block, rows, cols,
+ * layout) are used; the rounding/seed/amax fields are ignored, ld must be
+ * cols (packed). k must be a multiple of both blocks. All buffers start at
+ * offset 0 (codes and scales in bytes, tensor scales one float). */
+struct lowp_qmatmul_desc {
+    size_t m, n, k;
+    float alpha, beta;
+    size_t ldc;               /* >= max(1, n)                              */
+    struct lowp_quant_desc a; /* rows = m, cols = k, ld = k, ROW layout    */
+    struct lowp_quant_desc b; /* rows = n, cols = k, ld = k, ROW layout    */
+};
+
+/* Fill `d` for C (m x n) = A (m x k) B^T (n x k) with both operands in the
+ * format of `fmt` (e.g. lowp_quant_desc_mx(1, 1, LOWP_FORMAT_E4M3) or
+ * lowp_quant_desc_nvfp4(1, 1); its rows/cols/ld/layout are replaced):
+ * alpha 1, beta 0, ldc = n. Set d->b separately for mixed formats. */
+LOWP_API void lowp_qmatmul_desc_init(struct lowp_qmatmul_desc *d, size_t m, size_t n, size_t k,
+                                     const struct lowp_quant_desc *fmt);
+
+/* Validate `d` and give the sizes the buffers need (bytes of codes and
+ * scales of A and B, floats of C; any pointer may be NULL). */
+LOWP_API lowp_status lowp_qmatmul_desc_sizes(const struct lowp_qmatmul_desc *d, size_t *a_code_bytes,
+                                             size_t *a_scale_bytes, size_t *b_code_bytes, size_t *b_scale_bytes,
+                                             size_t *c_elems);
+
+/* The quantized GEMM on the context's device. a_tensor_scale/b_tensor_scale:
+ * one float each, two-level scale formats only (may be NULL for E8M0).
+ * Checks the descriptor, buffer sizes and contexts, and that C is not one
+ * of the operand buffers. Queued like every op. */
+LOWP_API lowp_status lowp_matmul_quantized(lowp_context *ctx, const struct lowp_qmatmul_desc *desc,
+                                           const lowp_buffer *a_codes, const lowp_buffer *a_scales,
+                                           const lowp_buffer *a_tensor_scale, const lowp_buffer *b_codes,
+                                           const lowp_buffer *b_scales, const lowp_buffer *b_tensor_scale,
+                                           lowp_buffer *c);
 
 #ifdef __cplusplus
 }

@@ -97,6 +97,16 @@ struct lowp_backend_ops {
     lowp_status (*matmul)(struct lowp_context *ctx, const struct lowp_matmul_desc *desc, const struct lowp_buffer *a,
                           const struct lowp_buffer *b, struct lowp_buffer *c);
     /* ---- end matmul.h -------------------------------------------------- */
+    /* ---- matmul.h: quantized operands (lowp_matmul_quantized) ----
+     * desc validated (lowp_qmatmul_desc_sizes), buffers hold their sizes from
+     * offset 0, m and n >= 1. Operand buffers (codes, scales, tensor scales)
+     * are NULL when not read (alpha == 0 or k == 0; tensor scales for E8M0). */
+    lowp_status (*matmul_quantized)(struct lowp_context *ctx, const struct lowp_qmatmul_desc *desc,
+                                    const struct lowp_buffer *a_codes, const struct lowp_buffer *a_scales,
+                                    const struct lowp_buffer *a_tensor_scale, const struct lowp_buffer *b_codes,
+                                    const struct lowp_buffer *b_scales, const struct lowp_buffer *b_tensor_scale,
+                                    struct lowp_buffer *c);
+    /* ---- end matmul.h: quantized operands ---- */
     /* ---- formats.h (casts and block quantization) ----
      * Offsets as in lowp/formats.h; descriptors already validated
      * (lowp_quant_check), ranges checked, aliasing allowed only where the

@@ -77,3 +77,50 @@ lowp_status lowp_matmul(lowp_context *ctx, const struct lowp_matmul_desc *desc, 
         return LOWP_OK;
     return ctx->ops->matmul(ctx, &d, ea ? a : NULL, eb ? b : NULL, c);
 }
+
+/* ---- lowp_matmul_quantized ---- */
+
+/* An operand byte buffer of `bytes` bytes from offset 0 (only checked when
+ * the product reads it). */
+static lowp_status check_bytes(const lowp_context *ctx, const char *name, const lowp_buffer *buf, size_t bytes)
+{
+    return lowp_check_elems("lowp_matmul_quantized", name, ctx, buf, 0, bytes, 1);
+}
+
+lowp_status lowp_matmul_quantized(lowp_context *ctx, const struct lowp_qmatmul_desc *desc, const lowp_buffer *a_codes,
+                                  const lowp_buffer *a_scales, const lowp_buffer *a_tensor_scale,
+                                  const lowp_buffer *b_codes, const lowp_buffer *b_scales,
+                                  const lowp_buffer *b_tensor_scale, lowp_buffer *c)
+{
+    LOWP_CHECK_NOT_NULL(ctx);
+    LOWP_CHECK_NOT_NULL(desc);
+    size_t ac = 0, as = 0, bc = 0, bs = 0, ce = 0;
+    LOWP_TRY(lowp_qmatmul_desc_sizes(desc, &ac, &as, &bc, &bs, &ce));
+    if (ce == 0) /* m or n is 0: nothing is read or written */
+        return LOWP_OK;
+    LOWP_TRY(lowp_check_elems("lowp_matmul_quantized", "c", ctx, c, 0, ce, sizeof(float)));
+    int reads = desc->alpha != 0.0f;
+    int two_a = desc->a.scale_format != LOWP_FORMAT_E8M0, two_b = desc->b.scale_format != LOWP_FORMAT_E8M0;
+    if (reads) {
+        const lowp_buffer *ins[6] = {a_codes, a_scales, two_a ? a_tensor_scale : NULL,
+                                     b_codes, b_scales, two_b ? b_tensor_scale : NULL};
+        for (int i = 0; i < 6; ++i)
+            if (ins[i] == c)
+                return lowp_error(LOWP_ERR_INVALID_ARG,
+                                  "lowp_matmul_quantized: C must not share a buffer with an operand");
+        LOWP_TRY(check_bytes(ctx, "a_codes", a_codes, ac));
+        LOWP_TRY(check_bytes(ctx, "a_scales", a_scales, as));
+        LOWP_TRY(check_bytes(ctx, "b_codes", b_codes, bc));
+        LOWP_TRY(check_bytes(ctx, "b_scales", b_scales, bs));
+        if (two_a)
+            LOWP_TRY(lowp_check_elems("lowp_matmul_quantized", "a_tensor_scale", ctx, a_tensor_scale, 0, 1,
+                                      sizeof(float)));
+        if (two_b)
+            LOWP_TRY(lowp_check_elems("lowp_matmul_quantized", "b_tensor_scale", ctx, b_tensor_scale, 0, 1,
+                                      sizeof(float)));
+    }
+    LOWP_BACKEND_ENTRY(ctx, matmul_quantized);
+    return ctx->ops->matmul_quantized(ctx, desc, reads ? a_codes : NULL, reads ? a_scales : NULL,
+                                      reads && two_a ? a_tensor_scale : NULL, reads ? b_codes : NULL,
+                                      reads ? b_scales : NULL, reads && two_b ? b_tensor_scale : NULL, c);
+}

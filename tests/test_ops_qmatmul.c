@@ -1,0 +1,267 @@
+/* test_ops_qmatmul.c — rows of the portability matrix for
+ * lowp_matmul_quantized (C = alpha A B^T + beta C on block-quantized A, B).
+ *
+ * Operands are quantized on the host with the formats reference. Every device
+ * must agree with the double oracle (lowp_ref_matmul_quantized) within the
+ * summation-order bound 2(k+2)u (|alpha| |A||B|^T + |beta| |C0|) on the
+ * dequantized operands, and - the stronger claim of the docs - equal the
+ * f32seq model bit for bit. C has ldc > n; the padding must keep its bits.
+ * beta == 0 runs with NaN in C (must not be read). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "ref/formats_ref.h"
+#include "ref/matmul_ref.h"
+#include "ref/qmatmul_ref.h"
+#include "test_ops.h"
+
+#define U_F32 (1.0 / 16777216.0)
+
+static uint32_t bits_of(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+/* One quantized operand on the host. */
+struct qop {
+    uint8_t *codes, *scales;
+    float ts, *deq;
+    size_t code_bytes, scale_bytes;
+};
+
+static void qop_free(struct qop *o)
+{
+    free(o->codes), free(o->scales), free(o->deq);
+}
+
+static int qop_make(struct th *t, const struct lowp_quant_desc *q, uint64_t seed, struct qop *o)
+{
+    memset(o, 0, sizeof *o);
+    size_t n = q->rows * q->cols;
+    if (!th_ok(t, lowp_quant_sizes(q, &o->code_bytes, &o->scale_bytes), "sizes"))
+        return 0;
+    float *x = malloc(n * 4);
+    o->codes = malloc(o->code_bytes), o->scales = malloc(o->scale_bytes), o->deq = malloc(n * 4);
+    if (!x || !o->codes || !o->scales || !o->deq) {
+        free(x);
+        th_check(t, 0, "out of host memory");
+        return 0;
+    }
+    th_fill_uniform(x, n, -2.0f, 2.0f, seed);
+    for (size_t i = 0; i < n; i += 7) /* a spread of block magnitudes */
+        x[i] *= (float)(1u << (i % 5));
+    int ok = th_ok(t, lowp_ref_quantize(q, x, o->codes, o->scales, &o->ts, NULL), "quantize") &&
+             th_ok(t, lowp_ref_dequantize(q, o->codes, o->scales, o->ts, o->deq), "dequantize");
+    free(x);
+    return ok;
+}
+
+static lowp_buffer *put(struct th *t, lowp_context *ctx, const void *host, size_t bytes)
+{
+    lowp_buffer *b = NULL;
+    if (!th_ok(t, lowp_buffer_alloc(ctx, bytes, &b), "alloc"))
+        return NULL;
+    if (!th_ok(t, lowp_buffer_write(b, 0, host, bytes), "write")) {
+        lowp_buffer_free(b);
+        return NULL;
+    }
+    return b;
+}
+
+/* Run d on the device and compare with the references. */
+static void qmm_check(struct th *t, lowp_context *ctx, const struct lowp_qmatmul_desc *d, const char *label,
+                      uint64_t seed)
+{
+    struct qop a, b;
+    char what[200];
+    snprintf(what, sizeof what, "%s: m=%zu n=%zu k=%zu alpha=%g beta=%g", label, d->m, d->n, d->k, (double)d->alpha,
+             (double)d->beta);
+    size_t ce = (d->m - 1) * d->ldc + d->n;
+    float *c0 = malloc(ce * 4), *ref = malloc(ce * 4), *seq = malloc(ce * 4), *scale = malloc(ce * 4);
+    float *got = malloc(ce * 4), *abs_a = malloc(d->m * d->k * 4), *abs_b = malloc(d->n * d->k * 4);
+    lowp_buffer *bac = NULL, *bas = NULL, *bat = NULL, *bbc = NULL, *bbs = NULL, *bbt = NULL, *bc = NULL;
+    int ok_a = qop_make(t, &d->a, seed, &a), ok_b = qop_make(t, &d->b, seed + 1, &b);
+    if (!ok_a || !ok_b || !c0 || !ref || !seq || !scale || !got || !abs_a || !abs_b) {
+        th_check(t, ok_a && ok_b, "%s: operands", what);
+        goto done;
+    }
+    th_fill_uniform(c0, ce, -1.0f, 1.0f, seed + 2);
+    for (size_t i = 0; i < d->m; ++i) /* ld padding of C: a marker that must survive */
+        for (size_t j = d->n; j < d->ldc && i * d->ldc + j < ce; ++j)
+            c0[i * d->ldc + j] = 12345.0f;
+    if (d->beta == 0.0f)
+        for (size_t i = 0; i < d->m; ++i)
+            for (size_t j = 0; j < d->n; ++j)
+                c0[i * d->ldc + j] = NAN;
+    memcpy(ref, c0, ce * 4), memcpy(seq, c0, ce * 4);
+    if (!th_ok(t, lowp_ref_matmul_quantized(d, a.codes, a.scales, a.ts, b.codes, b.scales, b.ts, ref, ce), "ref") ||
+        !th_ok(t, lowp_ref_matmul_quantized_f32seq(d, a.codes, a.scales, a.ts, b.codes, b.scales, b.ts, seq, ce),
+               "f32seq"))
+        goto done;
+    /* error scale |alpha| |A||B|^T + |beta| |C0| */
+    for (size_t i = 0; i < d->m * d->k; ++i)
+        abs_a[i] = fabsf(a.deq[i]);
+    for (size_t i = 0; i < d->n * d->k; ++i)
+        abs_b[i] = fabsf(b.deq[i]);
+    for (size_t i = 0; i < ce; ++i)
+        scale[i] = d->beta == 0.0f ? 0.0f : fabsf(c0[i]);
+    struct lowp_matmul_desc g;
+    lowp_matmul_desc_init(&g, d->m, d->n, d->k);
+    g.trans_b = LOWP_MATMUL_TRANS_T, g.ldb = d->k, g.ldc = d->ldc;
+    g.alpha = fabsf(d->alpha), g.beta = fabsf(d->beta);
+    if (!th_ok(t, lowp_ref_matmul(&g, abs_a, d->m * d->k, abs_b, d->n * d->k, scale, ce), "scale"))
+        goto done;
+
+    bac = put(t, ctx, a.codes, a.code_bytes), bas = put(t, ctx, a.scales, a.scale_bytes);
+    bat = put(t, ctx, &a.ts, 4), bbc = put(t, ctx, b.codes, b.code_bytes), bbs = put(t, ctx, b.scales, b.scale_bytes);
+    bbt = put(t, ctx, &b.ts, 4), bc = put(t, ctx, c0, ce * 4);
+    if (!bac || !bas || !bat || !bbc || !bbs || !bbt || !bc)
+        goto done;
+    lowp_status s = lowp_matmul_quantized(ctx, d, bac, bas, bat, bbc, bbs, bbt, bc);
+    if (s == LOWP_OK)
+        s = lowp_buffer_read(bc, 0, got, ce * 4);
+    if (!th_ok(t, s, what))
+        goto done;
+    double bound_u = 2.0 * ((double)d->k + 2.0) * U_F32;
+    for (size_t e = 0; e < ce; ++e) {
+        int inside = e % d->ldc < d->n;
+        double err = fabs((double)got[e] - (double)ref[e]);
+        if ((!inside && bits_of(got[e]) != bits_of(c0[e])) ||
+            (inside && (!(err <= bound_u * (double)scale[e]) || bits_of(got[e]) != bits_of(seq[e])))) {
+            th_check(t, 0, "%s: element %zu (%s): got %.9g (0x%08x), oracle %.9g, f32seq %.9g (0x%08x), bound %.3g",
+                     what, e, inside ? "inside C" : "ld padding", got[e], bits_of(got[e]), ref[e], seq[e],
+                     bits_of(seq[e]), bound_u * (double)scale[e]);
+            goto done;
+        }
+    }
+    th_check(t, 1, "%s", what);
+done:
+    lowp_buffer_free(bac), lowp_buffer_free(bas), lowp_buffer_free(bat), lowp_buffer_free(bbc);
+    lowp_buffer_free(bbs), lowp_buffer_free(bbt), lowp_buffer_free(bc);
+    qop_free(&a), qop_free(&b);
+    free(c0), free(ref), free(seq), free(scale), free(got), free(abs_a), free(abs_b);
+}
+
+static struct lowp_quant_desc fmt_of(int i)
+{
+    static const enum lowp_format mx[] = {LOWP_FORMAT_E4M3, LOWP_FORMAT_E5M2, LOWP_FORMAT_E3M2, LOWP_FORMAT_E2M3,
+                                          LOWP_FORMAT_E2M1};
+    return i < 5 ? lowp_quant_desc_mx(1, 1, mx[i]) : lowp_quant_desc_nvfp4(1, 1);
+}
+
+static const char *fmt_label(int i)
+{
+    static const char *names[] = {"mxfp8 e4m3", "mxfp8 e5m2", "mxfp6 e3m2", "mxfp6 e2m3", "mxfp4", "nvfp4"};
+    return names[i];
+}
+
+/* Each format, m and n not multiples of the 16 x 16 tile, k = 3 MX blocks
+ * (6 NVFP4 blocks), C with ld padding. */
+static void test_formats(struct th *t, lowp_context *ctx)
+{
+    for (int f = 0; f < 6; ++f) {
+        struct lowp_quant_desc q = fmt_of(f);
+        struct lowp_qmatmul_desc d;
+        lowp_qmatmul_desc_init(&d, 37, 29, 96, &q);
+        d.ldc = 31;
+        qmm_check(t, ctx, &d, fmt_label(f), 100u + (uint64_t)f);
+    }
+}
+
+/* alpha/beta, mixed operand formats (e4m3 x e5m2, nvfp4 x mxfp4), tiny and
+ * single-tile shapes, and alpha == 0 (operands not read). */
+static void test_mixed(struct th *t, lowp_context *ctx)
+{
+    struct lowp_quant_desc e4 = fmt_of(0), e5 = fmt_of(1), fp4 = fmt_of(4), nv = fmt_of(5);
+    struct lowp_qmatmul_desc d;
+    lowp_qmatmul_desc_init(&d, 20, 17, 64, &e4);
+    d.b = e5, d.b.rows = 17, d.b.cols = 64, d.b.ld = 64;
+    d.alpha = 0.5f, d.beta = -1.5f;
+    qmm_check(t, ctx, &d, "e4m3 x e5m2, beta", 7);
+    lowp_qmatmul_desc_init(&d, 16, 33, 64, &nv);
+    d.b = fp4, d.b.rows = 33, d.b.cols = 64, d.b.ld = 64;
+    qmm_check(t, ctx, &d, "nvfp4 x mxfp4", 8);
+    lowp_qmatmul_desc_init(&d, 1, 1, 32, &e4);
+    qmm_check(t, ctx, &d, "1 x 1", 9);
+    lowp_qmatmul_desc_init(&d, 3, 5, 16, &nv);
+    d.beta = 2.0f;
+    qmm_check(t, ctx, &d, "nvfp4 one block, beta", 10);
+
+    /* alpha == 0: NULL operands, C = beta * C */
+    lowp_qmatmul_desc_init(&d, 3, 4, 32, &e4);
+    d.alpha = 0.0f, d.beta = 2.0f;
+    float c[12], want[12], got[12];
+    for (int i = 0; i < 12; ++i)
+        c[i] = (float)i - 5.5f, want[i] = 2.0f * c[i];
+    lowp_buffer *bc = put(t, ctx, c, sizeof c);
+    if (bc != NULL && th_ok(t, lowp_matmul_quantized(ctx, &d, NULL, NULL, NULL, NULL, NULL, NULL, bc), "alpha = 0") &&
+        th_ok(t, lowp_buffer_read(bc, 0, got, sizeof got), "read"))
+        th_compare_f32(t, "alpha = 0: C = beta C", got, want, 12, TH_EXACT);
+    lowp_buffer_free(bc);
+}
+
+static void expect(struct th *t, lowp_status got, lowp_status want, const char *needle, const char *what)
+{
+    const char *msg = lowp_last_error();
+    th_check(t, got == want && (needle == NULL || strstr(msg, needle) != NULL), "%s: got %s (%s), want %s%s%s", what,
+             lowp_status_name(got), msg, lowp_status_name(want), needle ? " mentioning " : "", needle ? needle : "");
+}
+
+static void test_bad_shapes(struct th *t, lowp_context *ctx)
+{
+    lowp_buffer *codes = NULL, *scales = NULL, *ts = NULL, *c = NULL;
+    if (!th_ok(t, lowp_buffer_alloc(ctx, 8 * 64, &codes), "alloc") ||
+        !th_ok(t, lowp_buffer_alloc(ctx, 16, &scales), "alloc") || !th_ok(t, lowp_buffer_alloc(ctx, 4, &ts), "alloc") ||
+        !th_ok(t, lowp_buffer_alloc(ctx, 128 * 4, &c), "alloc")) {
+        lowp_buffer_free(codes), lowp_buffer_free(scales), lowp_buffer_free(ts), lowp_buffer_free(c);
+        return;
+    }
+    struct lowp_quant_desc e4 = fmt_of(0), nv = fmt_of(5);
+    struct lowp_qmatmul_desc d, x; /* 8 x 8 x 64 e4m3: 512 code bytes, 16 scales */
+    lowp_qmatmul_desc_init(&d, 8, 8, 64, &e4);
+    th_ok(t, lowp_matmul_quantized(ctx, &d, codes, scales, NULL, codes, scales, NULL, c), "valid 8 x 8 x 64");
+    expect(t, lowp_matmul_quantized(NULL, &d, codes, scales, NULL, codes, scales, NULL, c), LOWP_ERR_INVALID_ARG, "ctx",
+           "NULL context");
+    expect(t, lowp_matmul_quantized(ctx, NULL, codes, scales, NULL, codes, scales, NULL, c), LOWP_ERR_INVALID_ARG,
+           "desc", "NULL descriptor");
+    lowp_qmatmul_desc_init(&x, 8, 8, 48, &e4);
+    expect(t, lowp_matmul_quantized(ctx, &x, codes, scales, NULL, codes, scales, NULL, c), LOWP_ERR_INVALID_ARG,
+           "multiple of the block", "k = 48 with blocks of 32");
+    x = d, x.a.rows = 9;
+    expect(t, lowp_matmul_quantized(ctx, &x, codes, scales, NULL, codes, scales, NULL, c), LOWP_ERR_INVALID_ARG,
+           "9 x 64", "A descriptor rows != m");
+    x = d, x.b.layout = LOWP_BLOCK_COL;
+    expect(t, lowp_matmul_quantized(ctx, &x, codes, scales, NULL, codes, scales, NULL, c), LOWP_ERR_UNSUPPORTED, "ROW",
+           "COL layout");
+    x = d, x.ldc = 7;
+    expect(t, lowp_matmul_quantized(ctx, &x, codes, scales, NULL, codes, scales, NULL, c), LOWP_ERR_INVALID_ARG, "ldc",
+           "ldc < n");
+    lowp_qmatmul_desc_init(&x, 8, 9, 64, &e4); /* B needs 576 code bytes */
+    expect(t, lowp_matmul_quantized(ctx, &x, codes, scales, NULL, codes, scales, NULL, c), LOWP_ERR_INVALID_ARG,
+           "'b_codes'", "B codes too short");
+    lowp_qmatmul_desc_init(&x, 8, 8, 128, &nv); /* nvfp4: 512 bytes of codes, 64 scales > 16 */
+    expect(t, lowp_matmul_quantized(ctx, &x, codes, codes, ts, codes, scales, ts, c), LOWP_ERR_INVALID_ARG,
+           "'b_scales'", "B scales too short");
+    lowp_qmatmul_desc_init(&x, 2, 2, 16, &nv);
+    expect(t, lowp_matmul_quantized(ctx, &x, codes, scales, NULL, codes, scales, ts, c), LOWP_ERR_INVALID_ARG,
+           "'a_tensor_scale'", "nvfp4 without a tensor scale");
+    expect(t, lowp_matmul_quantized(ctx, &d, codes, scales, NULL, c, scales, NULL, c), LOWP_ERR_INVALID_ARG, "share",
+           "C is an operand buffer");
+    x = d, x.a.elem_format = LOWP_FORMAT_BF16;
+    expect(t, lowp_matmul_quantized(ctx, &x, codes, scales, NULL, codes, scales, NULL, c), LOWP_ERR_UNSUPPORTED, "bf16",
+           "bf16 is not a block element format");
+    lowp_qmatmul_desc_init(&x, 0, 8, 64, &e4);
+    th_ok(t, lowp_matmul_quantized(ctx, &x, NULL, NULL, NULL, NULL, NULL, NULL, NULL), "m = 0 is a no-op");
+    lowp_buffer_free(codes), lowp_buffer_free(scales), lowp_buffer_free(ts), lowp_buffer_free(c);
+}
+
+const struct th_case th_qmatmul_cases[] = {
+    {"qmatmul_formats", test_formats, 1},
+    {"qmatmul_mixed", test_mixed, 1},
+    {"qmatmul_bad_shapes", test_bad_shapes, 0},
+};
+const size_t th_qmatmul_case_count = sizeof th_qmatmul_cases / sizeof th_qmatmul_cases[0];
