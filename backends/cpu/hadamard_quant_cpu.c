@@ -157,43 +157,58 @@ lowp_status lowp_cpu_hadamard_quantize(const struct lowp_hadamard_desc *h, const
         LOWP_CHECK_NOT_NULL(tensor_scale);
     struct hq_plan p;
     hq_plan_make(&p, h, q);
-    size_t cap = p.cols_axis ? p.L * p.per_row : p.per_row * q->cols;
-    float *t = malloc(cap * sizeof *t);
-    if (!t)
-        return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "lowp_cpu_hadamard_quantize: out of host memory (%zu floats)", cap);
-    lowp_status st = LOWP_OK;
+    const size_t cap = p.cols_axis ? p.L * p.per_row : p.per_row * q->cols;
+    const long long np = (long long)p.npanels;
+    int failed = 0; /* 1: out of memory, 2: transform error (cannot happen after the check) */
     uint32_t ts[3] = {0x3F800000u, 0x3F800000u, 0x3F800000u};
-    if (two) {
-        uint32_t amax = 0u;
-        if (q->tensor_amax >= 0.0f) {
-            amax = lowp_f32_bits(q->tensor_amax);
-        } else { /* pass 1: amax of the transformed tensor, finite values only */
-            for (size_t i = 0; i < p.npanels && st == LOWP_OK; ++i) {
-                struct hq_panel pa = hq_panel_at(&p, i);
-                st = hq_transform(&p, &pa, x, t, sign_bits);
-                long long cnt = (long long)(pa.pr * pa.pc);
-                uint32_t m = 0u;
-LOWP_OMP(omp parallel for reduction(max : m) schedule(static))
-                for (long long e = 0; e < cnt; ++e) {
-                    uint32_t a = lowp_f32_bits(t[e]) & 0x7FFFFFFFu;
-                    if (a < 0x7F800000u && a > m)
-                        m = a;
-                }
-                if (m > amax)
-                    amax = m;
+    uint32_t amax = two && q->tensor_amax >= 0.0f ? lowp_f32_bits(q->tensor_amax) : 0u;
+    const int amax_pass = two && !(q->tensor_amax >= 0.0f);
+    /* One parallel region per pass, whole panels per thread: many short
+     * regions (one per panel) stall on a loaded machine at every barrier.
+     * lowp_cpu_hadamard's own region runs single-threaded inside (nested). */
+    for (int pass = amax_pass ? 0 : 1; pass < 2; ++pass) {
+        if (pass == 1 && two)
+            lowp_cc_tensor_scale(amax, (int32_t)q->scale_format, (int32_t)q->elem_format, &ts[0], &ts[1], &ts[2]);
+        uint32_t m = 0u;
+LOWP_OMP(omp parallel reduction(max : m))
+        {
+            float *t = malloc(cap * sizeof *t);
+            if (t == NULL) {
+LOWP_OMP(omp atomic write)
+                failed = 1;
             }
+LOWP_OMP(omp for schedule(dynamic, 1))
+            for (long long i = 0; i < np; ++i) {
+                if (t == NULL)
+                    continue;
+                struct hq_panel pa = hq_panel_at(&p, (size_t)i);
+                if (hq_transform(&p, &pa, x, t, sign_bits) != LOWP_OK) {
+LOWP_OMP(omp atomic write)
+                    failed = 2;
+                    continue;
+                }
+                if (pass == 0) { /* amax of the transformed tensor, finite values only */
+                    for (size_t e = 0; e < pa.pr * pa.pc; ++e) {
+                        uint32_t a = lowp_f32_bits(t[e]) & 0x7FFFFFFFu;
+                        if (a < 0x7F800000u && a > m)
+                            m = a;
+                    }
+                } else {
+                    const size_t nb = pa.pr * pa.pc / q->block;
+                    for (size_t k = 0; k < nb; ++k)
+                        hq_block(&p, &pa, t, k, ts, codes, scales);
+                }
+            }
+            free(t);
         }
-        lowp_cc_tensor_scale(amax, (int32_t)q->scale_format, (int32_t)q->elem_format, &ts[0], &ts[1], &ts[2]);
+        if (pass == 0)
+            amax = m;
     }
-    for (size_t i = 0; i < p.npanels && st == LOWP_OK; ++i) {
-        struct hq_panel pa = hq_panel_at(&p, i);
-        st = hq_transform(&p, &pa, x, t, sign_bits);
-        long long nb = (long long)(pa.pr * pa.pc / q->block);
-LOWP_OMP(omp parallel for schedule(static))
-        for (long long k = 0; k < nb; ++k)
-            hq_block(&p, &pa, t, (size_t)k, ts, codes, scales);
-    }
-    free(t);
+    lowp_status st = LOWP_OK;
+    if (failed == 1)
+        st = lowp_error(LOWP_ERR_OUT_OF_MEMORY, "lowp_cpu_hadamard_quantize: out of host memory (%zu floats)", cap);
+    else if (failed == 2)
+        st = lowp_error(LOWP_ERR_OUT_OF_MEMORY, "lowp_cpu_hadamard_quantize: a panel transform ran out of host memory");
     if (st == LOWP_OK && two)
         *tensor_scale = lowp_f32_from_bits(ts[1]);
     return st;
