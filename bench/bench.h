@@ -56,6 +56,9 @@ lowp_status lowp_bench_formats(lowp_context *ctx, const struct lowp_bench_params
                                size_t *count);
 lowp_status lowp_bench_hadamard(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,
                                 size_t *count);
+/* Fused Hadamard + quantize vs the two-pass pair (bench_hadamard_quant.c; rows of --op hadamard). */
+lowp_status lowp_bench_hadamard_quant(lowp_context *ctx, const struct lowp_bench_params *p,
+                                      struct lowp_bench_result *out, size_t *count);
 
 /* bench_model.c: transformer forward + backward, tokens/s and the split by layer type. */
 lowp_status lowp_bench_model(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,

@@ -308,3 +308,155 @@ __kernel void lowp_hadamard_strided(__global const uchar *x, ulong x_off, ulong 
         lowp_had_store(y, y_bf16, y_off + lowp_had_offset(axis_cols, a0 + (ulong)t * S, line, y_ld), r);
     }
 }
+
+/* ---- fused transform + block quantize (lowp_hadamard_quantize) ----------
+ * Register path for power-of-two transform lengths n <= 32: one work-item
+ * per group of L = max(n, B) <= 32 consecutive elements along the axis
+ * (AXIS_ROWS: part of a row; AXIS_COLS: part of a column, neighbouring
+ * work-items on neighbouring columns so loads are coalesced). It loads the
+ * group, runs the normative steps 1-5 (signs, radix-2 stages, scale, inverse
+ * signs; the same IEEE operations as lowp_cpu_hadamard), then quantizes the
+ * L/B blocks with the shared codecs (kernels/codec.cl) and stores packed
+ * codes and scale bytes: one read of x, one write of the codes.
+ *   amax_pass = 1: no store; the max |value| bits over finite values go to
+ *   ts[0] (local tree, then atomic_max: exact and order-free). The host then
+ *   runs lowp_quant_tensor_scale (formats program) to fill ts[1..3].
+ * ts: [0] amax, [1] s_enc, [2] s_dec, [3] mult (two-level only).
+ * Grid-stride over items u = line-major groups; any 1-D local size. Loops run
+ * to the constant LOWP_HAD_MAX_T with guards (rusticl, see above). */
+__kernel void lowp_hadamard_quant_reg(__global const uchar *x, ulong x_off, ulong x_ld, int x_bf16, ulong rows,
+                                      ulong cols, int axis_cols, int sign_mode, ulong seed, ulong stream,
+                                      __global const uint *sign_bits, uint n, int inverse, float scale, uint L,
+                                      uint B, int elem, uint bits, int scale_f, int scale_mode, int two, int sr,
+                                      int nonsat, int clamp_tiny, ulong qseed, ulong qstream, __global uint *ts,
+                                      int amax_pass, __global uchar *codes, ulong codes_off, __global uchar *scales,
+                                      ulong scales_off)
+{
+    const ulong axis_len = axis_cols ? rows : cols, cross = axis_cols ? cols : rows;
+    const ulong ngroups = axis_len / L, items = cross * ngroups;
+    __local uint lm[256]; /* amax pass: the work-group's tree */
+    uint m = 0u;
+    uint s_dec = 0u, mult = 0u;
+    if (two && !amax_pass) {
+        s_dec = ts[2];
+        mult = ts[3];
+    }
+    for (ulong u = get_global_id(0); u < items; u += get_global_size(0)) {
+        ulong line, a0;
+        if (axis_cols) {
+            line = u % cols;
+            a0 = (u / cols) * L;
+        } else {
+            line = u / ngroups;
+            a0 = (u % ngroups) * L;
+        }
+        float v[LOWP_HAD_MAX_T];
+        for (uint k = 0; k < LOWP_HAD_MAX_T; ++k) {
+            if (k < L) {
+                float f = lowp_had_load(x, x_bf16, x_off + lowp_had_offset(axis_cols, a0 + k, line, x_ld));
+                if (!inverse)
+                    f = lowp_had_flip(f, lowp_had_neg(sign_mode, seed, stream, sign_bits, k & (n - 1u)));
+                v[k] = f;
+            } else {
+                v[k] = 0.0f;
+            }
+        }
+        for (uint h = 1u; h < LOWP_HAD_MAX_T; h <<= 1) {
+            if (h < n) {
+                for (uint i = 0; i < LOWP_HAD_MAX_T; ++i) {
+                    if (i < L && (i & h) == 0u) {
+                        float p = v[i], q = v[i + h];
+                        v[i] = p + q;
+                        v[i + h] = p - q;
+                    }
+                }
+            }
+        }
+        for (uint k = 0; k < LOWP_HAD_MAX_T; ++k) {
+            if (k < L) {
+                float f = v[k] * scale;
+                if (inverse)
+                    f = lowp_had_flip(f, lowp_had_neg(sign_mode, seed, stream, sign_bits, k & (n - 1u)));
+                v[k] = f;
+            }
+        }
+        if (amax_pass) {
+            for (uint k = 0; k < LOWP_HAD_MAX_T; ++k) {
+                uint a = as_uint(v[k]) & 0x7FFFFFFFu;
+                if (k < L && a < 0x7F800000u && a > m)
+                    m = a;
+            }
+            continue;
+        }
+        for (uint q0 = 0; q0 < LOWP_HAD_MAX_T; q0 += 16u) {
+            if (q0 % B != 0u || q0 >= L)
+                continue;
+            uint amax = 0u;
+            for (uint e = 0; e < 32u; ++e) {
+                uint a = as_uint(v[(q0 + e) & 31u]) & 0x7FFFFFFFu;
+                if (a >= 0x7F800000u)
+                    a = 0x7FC00000u;
+                if (e < B && a > amax)
+                    amax = a;
+            }
+            uint sc, enc = 0u;
+            if (two) {
+                sc = lowp_cc_block_scale2(amax, mult, scale_f, clamp_tiny);
+                enc = lowp_cc_block_enc2(scale_f, sc, s_dec);
+            } else {
+                sc = lowp_cc_e8m0_scale(amax, scale_mode, elem);
+            }
+            const ulong a = a0 + q0; /* first element of the block along the axis */
+            ulong s0, b, idx0, istep;
+            if (axis_cols) {
+                s0 = line * rows + a;
+                b = line * (rows / B) + a / B;
+                idx0 = a * cols + line;
+                istep = cols;
+            } else {
+                s0 = line * cols + a;
+                b = line * (cols / B) + a / B;
+                idx0 = line * cols + a;
+                istep = 1u;
+            }
+            scales[scales_off + b] = (uchar)sc;
+            uint w = 0u, nw = 0u;
+            ulong byte = codes_off + s0 * bits / 8u;
+            for (uint e = 0; e < 32u; ++e) {
+                if (e >= B)
+                    break;
+                uint rb = sr ? lowp_philox_word(qseed, qstream, idx0 + e * istep) : 0u;
+                uint xb = as_uint(v[(q0 + e) & 31u]);
+                uint code = two ? lowp_cc_elem_encode2(elem, xb, enc, sr, rb)
+                                : lowp_cc_elem_encode_mx(elem, xb, sc, sr, rb, nonsat);
+                w |= (code & ((1u << bits) - 1u)) << nw;
+                nw += bits;
+                while (nw >= 8u && (nw == 8u || bits != 6u || nw == 24u)) {
+                    /* flush whole words: 8-bit every code, FP4 every 2, FP6 every 4 */
+                    uint nb = nw / 8u;
+                    for (uint t = 0; t < nb; ++t)
+                        codes[byte + t] = (uchar)(w >> (8u * t));
+                    byte += nb;
+                    w = 0u;
+                    nw = 0u;
+                }
+            }
+        }
+    }
+    if (amax_pass) {
+        const uint lid = (uint)get_local_id(0), LS = (uint)get_local_size(0);
+        if (LS <= 256u) {
+            lm[lid] = m;
+            barrier(CLK_LOCAL_MEM_FENCE);
+            for (uint hh = 1u; hh < LS; hh <<= 1) {
+                if ((lid & (2u * hh - 1u)) == 0u && lid + hh < LS)
+                    lm[lid] = max(lm[lid], lm[lid + hh]);
+                barrier(CLK_LOCAL_MEM_FENCE);
+            }
+            if (lid == 0u)
+                atomic_max(ts, lm[0]);
+        } else {
+            atomic_max(ts, m);
+        }
+    }
+}

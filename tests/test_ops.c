@@ -17,6 +17,7 @@ int main(int argc, char **argv)
         {th_qmatmul_cases, th_qmatmul_case_count},
         {th_formats_cases, th_formats_case_count},
         {th_hadamard_cases, th_hadamard_case_count},
+        {th_hadamard_quant_cases, th_hadamard_quant_case_count},
         {th_model_cases, th_model_case_count},
     };
     size_t total = 0;

@@ -18,6 +18,8 @@ extern const struct th_case th_formats_cases[];
 extern const size_t th_formats_case_count;
 extern const struct th_case th_hadamard_cases[];
 extern const size_t th_hadamard_case_count;
+extern const struct th_case th_hadamard_quant_cases[];
+extern const size_t th_hadamard_quant_case_count;
 extern const struct th_case th_model_cases[];
 extern const size_t th_model_case_count;
 

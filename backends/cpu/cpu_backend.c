@@ -15,6 +15,7 @@
 #include "qmatmul_cpu.h"
 #include "formats_cpu.h"
 #include "hadamard_cpu.h"
+#include "hadamard_quant_cpu.h"
 #include "model_cpu.h"
 #include "core/backend.h"
 #include "core/error.h"
@@ -301,6 +302,19 @@ static lowp_status cpu_hadamard(struct lowp_context *ctx, const struct lowp_hada
     return lowp_cpu_hadamard(desc, (const char *)x->handle + x_offset * in_es, (char *)y->handle + y_offset * out_es,
                              sign_bits != NULL ? (const uint32_t *)sign_bits->handle : NULL);
 }
+static lowp_status cpu_hadamard_quantize(struct lowp_context *ctx, const struct lowp_hadamard_desc *h,
+                                         const struct lowp_quant_desc *q, const struct lowp_buffer *x, size_t x_offset,
+                                         struct lowp_buffer *codes, size_t codes_offset, struct lowp_buffer *scales,
+                                         size_t scales_offset, struct lowp_buffer *tensor_scale, size_t ts_offset,
+                                         const struct lowp_buffer *sign_bits)
+{
+    (void)ctx;
+    size_t in_es = h->dtype_in == LOWP_HADAMARD_DTYPE_BF16 ? 2u : 4u;
+    return lowp_cpu_hadamard_quantize(h, q, (const char *)x->handle + x_offset * in_es,
+                                      (uint8_t *)codes->handle + codes_offset, (uint8_t *)scales->handle + scales_offset,
+                                      tensor_scale ? (float *)tensor_scale->handle + ts_offset : NULL,
+                                      sign_bits ? (const uint32_t *)sign_bits->handle : NULL);
+}
 /* ---- end hadamard.h ---- */
 /* ---- model.h ---- */
 #define I32(buf) ((int32_t *)(buf)->handle)
@@ -455,6 +469,7 @@ const struct lowp_backend_ops lowp_cpu_backend = {
     .dequantize = cpu_dequantize,
     .fake_quantize = cpu_fake_quantize,
     .hadamard = cpu_hadamard,
+    .hadamard_quantize = cpu_hadamard_quantize,
     /* model.h */
     .embed_forward = cpu_embed_forward,
     .embed_backward = cpu_embed_backward,

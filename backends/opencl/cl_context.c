@@ -193,6 +193,7 @@ const struct lowp_backend_ops lowp_opencl_backend = {
     .dequantize = lowp_cl_dequantize,
     .fake_quantize = lowp_cl_fake_quantize,
     .hadamard = lowp_cl_hadamard,
+    .hadamard_quantize = lowp_cl_hadamard_quantize,
     /* model.h */
     .embed_forward = lowp_cl_embed_forward,
     .embed_backward = lowp_cl_embed_backward,

@@ -75,6 +75,12 @@ static lowp_status hm_buffer(struct lowp_context *ctx, const struct lowp_hadamar
     return LOWP_OK;
 }
 
+lowp_status lowp_cl_hadamard_zero(struct lowp_context *ctx, cl_mem *out)
+{
+    const struct lowp_hadamard_plan one = {.m = 1};
+    return hm_buffer(ctx, &one, 0, out);
+}
+
 /* Buffers and arguments shared by every pass of one op call. */
 struct had_call {
     const struct lowp_hadamard_desc *d;

@@ -8,6 +8,16 @@ lowp_status lowp_cl_hadamard(struct lowp_context *ctx, const struct lowp_hadamar
                              const struct lowp_buffer *x, size_t x_offset, struct lowp_buffer *y, size_t y_offset,
                              const struct lowp_buffer *sign_bits);
 
+/* Fused transform + quantize (cl_hadamard_quant.c). */
+lowp_status lowp_cl_hadamard_quantize(struct lowp_context *ctx, const struct lowp_hadamard_desc *h,
+                                      const struct lowp_quant_desc *q, const struct lowp_buffer *x, size_t x_offset,
+                                      struct lowp_buffer *codes, size_t codes_offset, struct lowp_buffer *scales,
+                                      size_t scales_offset, struct lowp_buffer *tensor_scale, size_t ts_offset,
+                                      const struct lowp_buffer *sign_bits);
+
+/* The per-context zero word, bound where sign_bits / hm_bits are unused. */
+lowp_status lowp_cl_hadamard_zero(struct lowp_context *ctx, cl_mem *out);
+
 /* Free the per-context constants (called by the context's close). */
 void lowp_cl_hadamard_release(struct lowp_cl_context *cl);
 

@@ -45,6 +45,7 @@
 #include <stdint.h>
 
 #include "lowp/context.h"
+#include "lowp/formats.h"
 #include "lowp/status.h"
 
 #ifdef __cplusplus
@@ -148,6 +149,37 @@ LOWP_API lowp_status lowp_hadamard_matrix(uint64_t n, int8_t *h);
  * memory for the length), LOWP_ERR_OUT_OF_MEMORY, LOWP_ERR_DEVICE. */
 LOWP_API lowp_status lowp_hadamard(lowp_context *ctx, const struct lowp_hadamard_desc *desc, const lowp_buffer *x,
                                    size_t x_offset, lowp_buffer *y, size_t y_offset, const lowp_buffer *sign_bits);
+
+/* Fused randomized Hadamard + block quantization (docs/hadamard.md §9):
+ * exactly lowp_hadamard(h, x -> t) followed by lowp_quantize(q, t -> codes,
+ * scales, tensor_scale), without storing t. Same codes, scales and tensor
+ * scale bits as that pair on every device (the random bits of SR are keyed
+ * by the logical element index r*cols + c, as in lowp_quantize).
+ *
+ * Compatibility (else LOWP_ERR_INVALID_ARG naming the field):
+ *   h->dtype_out == F32 (the quantizer reads fp32; dtype_in may be BF16);
+ *   q->rows == h->rows, q->cols == h->cols, q->ld == h->ld_out (the stride
+ *   the unfused pair would use for t);
+ *   AXIS_ROWS with LOWP_BLOCK_ROW, AXIS_COLS with LOWP_BLOCK_COL (the NVFP4
+ *   Wgrad recipe: transform and quantize blocks along the same axis;
+ *   TILE2D is rejected);
+ *   transform length n <= LOWP_HADAMARD_QUANT_MAX_N and n % B == 0 or
+ *   B % n == 0 (B = q->block), so every quant block lies in one group of
+ *   max(n, B) elements that the transform produces together.
+ * Two-level formats (NVFP4): q->tensor_amax < 0 means the amax of the
+ * TRANSFORMED tensor; it is found by a first pass that transforms without
+ * writing (x read twice, codes written once); a given amax skips it.
+ * codes/scales/tensor_scale offsets as in lowp_quantize (bytes, bytes,
+ * floats); tensor_scale may be NULL for E8M0. sign_bits as in lowp_hadamard. */
+#define LOWP_HADAMARD_QUANT_MAX_N 4096u
+
+LOWP_API lowp_status lowp_hadamard_quant_check(const struct lowp_hadamard_desc *h, const struct lowp_quant_desc *q);
+
+LOWP_API lowp_status lowp_hadamard_quantize(lowp_context *ctx, const struct lowp_hadamard_desc *h,
+                                            const struct lowp_quant_desc *q, const lowp_buffer *x, size_t x_offset,
+                                            lowp_buffer *codes, size_t codes_offset, lowp_buffer *scales,
+                                            size_t scales_offset, lowp_buffer *tensor_scale, size_t ts_offset,
+                                            const lowp_buffer *sign_bits);
 
 #ifdef __cplusplus
 }

@@ -138,6 +138,14 @@ struct lowp_backend_ops {
     lowp_status (*hadamard)(struct lowp_context *ctx, const struct lowp_hadamard_desc *desc,
                             const struct lowp_buffer *x, size_t x_offset, struct lowp_buffer *y, size_t y_offset,
                             const struct lowp_buffer *sign_bits);
+    /* Fused transform + block quantize: h, q pass lowp_hadamard_quant_check;
+     * ranges checked, x/codes/scales/tensor_scale do not overlap; tensor_scale
+     * NULL for E8M0; offsets as in lowp_quantize (x in dtype_in elements). */
+    lowp_status (*hadamard_quantize)(struct lowp_context *ctx, const struct lowp_hadamard_desc *h,
+                                     const struct lowp_quant_desc *q, const struct lowp_buffer *x, size_t x_offset,
+                                     struct lowp_buffer *codes, size_t codes_offset, struct lowp_buffer *scales,
+                                     size_t scales_offset, struct lowp_buffer *tensor_scale, size_t ts_offset,
+                                     const struct lowp_buffer *sign_bits);
     /* ---- end hadamard.h ---- */
     /* ---- model.h: transformer layer ops (src/ops/model.c) ---- */
     lowp_status (*embed_forward)(struct lowp_context *ctx, const struct lowp_embed_desc *d,
