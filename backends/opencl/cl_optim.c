@@ -55,13 +55,15 @@ struct lowp_cl_optim {
     size_t n_chunks;
     float *result;      /* read-back of OB_RESULT */
     size_t result_cap;
-    char options[64];   /* build options of the optim program */
+    char options[64];   /* build options of the optim program (fp32 state) */
+    char options_bf16[96]; /* same + -DLOWP_OPTIM_STATE_BF16 (bf16 state kernels) */
 };
 
 /* One driver call: what the two primitives need. */
 struct cl_optim_call {
     struct lowp_context *ctx;
     struct lowp_cl_optim *o;
+    const char *options;  /* o->options or o->options_bf16 (state format of the call) */
     size_t n_tensors, n_chunks;
 };
 
@@ -93,6 +95,8 @@ static lowp_status cache_get(struct lowp_context *ctx, struct lowp_cl_optim **ou
         if (clGetDeviceInfo(cl->device, CL_DEVICE_SINGLE_FP_CONFIG, sizeof fp, &fp, NULL) == CL_SUCCESS &&
             (fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT))
             snprintf(o->options, sizeof o->options, "-cl-fp32-correctly-rounded-divide-sqrt");
+        snprintf(o->options_bf16, sizeof o->options_bf16, "%s%s-DLOWP_OPTIM_STATE_BF16", o->options,
+                 o->options[0] ? " " : "");
         cl->optim = o;
     }
     *out = cl->optim;
@@ -216,6 +220,7 @@ static lowp_status prepare(struct lowp_context *ctx, const struct lowp_optim_ste
     }
     c->ctx = ctx;
     c->o = o;
+    c->options = d->hp->state_format == LOWP_OPTIM_STATE_BF16_SR ? o->options_bf16 : o->options;
     c->n_tensors = n;
     c->n_chunks = nc;
     return LOWP_OK;
@@ -249,7 +254,7 @@ static lowp_status upload_coef(const struct cl_optim_call *c, const float *coef)
 }
 
 static lowp_status cl_elem(void *vc, lowp_optim_phase ph, const struct lowp_optim_step_desc *d, const float *coef,
-                           void *param, void *grad, void *state)
+                           uint64_t rng, void *param, void *grad, void *state)
 {
     static const char *const names[] = {
         [LOWP_OPH_SGD] = "lowp_optim_sgd_mt",
@@ -263,16 +268,18 @@ static lowp_status cl_elem(void *vc, lowp_optim_phase ph, const struct lowp_opti
         [LOWP_OPH_SSPAM] = "lowp_optim_sspam_mt",
         [LOWP_OPH_SCALE_GRAD] = "lowp_optim_scale_grad_mt",
     };
-    (void)d;
     struct cl_optim_call *c = vc;
     if (c->n_chunks == 0)
         return LOWP_OK;
     if ((unsigned)ph >= sizeof names / sizeof names[0] || names[ph] == NULL)
         return lowp_error(LOWP_ERR_INVALID_ARG, "opencl optim: unknown phase %d", (int)ph);
     cl_kernel k;
-    LOWP_TRY(lowp_cl_kernel_get(c->ctx, "optim", c->o->options, names[ph], &k));
+    LOWP_TRY(lowp_cl_kernel_get(c->ctx, "optim", c->options, names[ph], &k));
     LOWP_TRY(upload_coef(c, coef));
     LOWP_TRY(set_common_args(c, k, param, grad, state));
+    cl_ulong seed = d->hp->seed, crng = rng;
+    LOWP_CL_ARG(k, 7, seed);
+    LOWP_CL_ARG(k, 8, crng);
     /* Any power of two up to 256 divides the global size (n_chunks * 256). */
     size_t local = lowp_cl_local_size(c->ctx, k, OPT_LANES, OPT_LANES);
     size_t global = c->n_chunks * OPT_LANES;
@@ -299,8 +306,8 @@ static lowp_status cl_reduce(void *vc, lowp_optim_reduce rd, const struct lowp_o
     if ((unsigned)rd >= sizeof names / sizeof names[0])
         return lowp_error(LOWP_ERR_INVALID_ARG, "opencl optim: unknown reduction %d", (int)rd);
     cl_kernel k, fin;
-    LOWP_TRY(lowp_cl_kernel_get(c->ctx, "optim", o->options, names[rd], &k));
-    LOWP_TRY(lowp_cl_kernel_get(c->ctx, "optim", o->options, "lowp_optim_reduce_finalize", &fin));
+    LOWP_TRY(lowp_cl_kernel_get(c->ctx, "optim", c->options, names[rd], &k));
+    LOWP_TRY(lowp_cl_kernel_get(c->ctx, "optim", c->options, "lowp_optim_reduce_finalize", &fin));
     if (rd == LOWP_ORD_SSPAM_CLIPPED || rd == LOWP_ORD_LAMB_NORMS) /* the others ignore coef */
         LOWP_TRY(upload_coef(c, coef));
     LOWP_TRY(set_common_args(c, k, param, grad, state));

@@ -63,10 +63,23 @@ typedef enum lowp_optim_reduce {
 struct lowp_optim_ops {
     void *ctx;
     lowp_status (*elem)(void *ctx, lowp_optim_phase ph, const struct lowp_optim_step_desc *d, const float *coef,
-                        void *param, void *grad, void *state);
+                        uint64_t rng, void *param, void *grad, void *state);
     lowp_status (*reduce)(void *ctx, lowp_optim_reduce rd, const struct lowp_optim_step_desc *d, const float *coef,
                           const void *param, const void *grad, const void *state, double *out);
 };
+
+/* Stochastic rounding of bf16 state (hp.state_format = BF16_SR). The Philox
+ * key is hp.seed, the counter is the element index inside the tensor and the
+ * 64-bit stream is
+ *     (call << 32) | (purpose << 30) | (tensor index << 2) | slot
+ * with call = the step number being made (gs.step + 1) for a step and
+ * 0 for a Sophia Hessian refresh (its API has no step counter: callers that
+ * want fresh bits per refresh vary hp.seed, e.g. seed + gs.step), purpose
+ * 0 = step, 1 = Hessian refresh. The driver passes rng = (call << 32) | (purpose << 30) to elem();
+ * the backends add the tensor index and slot. So no two writes of one run
+ * share random bits (up to 2^32 calls and 2^28 tensors). */
+#define LOWP_OPTIM_SR_RNG(call, purpose) (((uint64_t)(call) << 32) | ((uint64_t)(purpose) << 30))
+#define LOWP_OPTIM_SR_TENSOR(rng, k) ((rng) | ((uint64_t)(k) << 2))
 
 /* The drivers. They validate, apply the NaN/Inf policy, compute every per
  * tensor scalar on the host (double, rounded once to float) and call ops in
