@@ -342,3 +342,46 @@ __kernel void lowp_optim_reduce_finalize(__global const float *partial, __global
     result[2 * k] = a;
     result[2 * k + 1] = b;
 }
+
+/* ---- SinkGD (docs/optimizers.md section 2.3) on the device ----------------------------------
+ * X = G; L times: rows to l2 norm sqrt(cols), then columns to l2 norm sqrt(rows); then
+ * theta <- theta*decay - step*X. One work-item per row (resp. column) sums its squares
+ * sequentially in float in index order, so the result does not depend on the work-group
+ * size; the CPU sums in double (tolerance in docs/optimizers.md section 8). Global size >= rows
+ * (resp. cols, n), any local size; extra work-items return.
+ *   rows:  (const float *src, ulong src_off, float *x, ulong rows, ulong cols, float target, float eps)
+ *          x may be src (in place, src_off 0): each work-item reads and writes only its row.
+ *   cols:  (float *x, ulong rows, ulong cols, float target, float eps)
+ *   apply: (float *param, ulong p_off, const float *x, ulong x_off, ulong n, float decay, float step) */
+__kernel void lowp_optim_sinkgd_rows(__global const float *src, ulong src_off, __global float *x, ulong rows,
+                                     ulong cols, float target, float eps)
+{
+    ulong i = get_global_id(0);
+    if (i >= rows) return;
+    __global const float *s = src + src_off + i * cols;
+    __global float *y = x + i * cols;
+    float acc = 0.0f;
+    for (ulong j = 0; j < cols; ++j) acc = acc + s[j] * s[j];
+    float nr = sqrt(acc);
+    float f = target / (nr > eps ? nr : eps);
+    for (ulong j = 0; j < cols; ++j) y[j] = s[j] * f;
+}
+
+__kernel void lowp_optim_sinkgd_cols(__global float *x, ulong rows, ulong cols, float target, float eps)
+{
+    ulong j = get_global_id(0);
+    if (j >= cols) return;
+    float acc = 0.0f;
+    for (ulong i = 0; i < rows; ++i) acc = acc + x[i * cols + j] * x[i * cols + j];
+    float nc = sqrt(acc);
+    float f = target / (nc > eps ? nc : eps);
+    for (ulong i = 0; i < rows; ++i) x[i * cols + j] = x[i * cols + j] * f;
+}
+
+__kernel void lowp_optim_sinkgd_apply(__global float *param, ulong p_off, __global const float *x, ulong x_off,
+                                      ulong n, float decay, float step)
+{
+    ulong i = get_global_id(0);
+    if (i >= n) return;
+    param[p_off + i] = param[p_off + i] * decay - step * x[x_off + i];
+}

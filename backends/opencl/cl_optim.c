@@ -20,6 +20,7 @@
  * cl_mem tables, grown as needed, and the build options. */
 #include "cl_optim.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ enum {
     OB_PARTIAL,       /* float[2 * n_chunks] */
     OB_RESULT,        /* float[2 * n_tensors] */
     OB_DUMMY,         /* stands for an unused param/state argument */
+    OB_WORK,          /* float[numel] of the largest SinkGD tensor (its X) */
     OB_COUNT
 };
 
@@ -331,7 +333,65 @@ static lowp_status cl_reduce(void *vc, lowp_optim_reduce rd, const struct lowp_o
     return LOWP_OK;
 }
 
-/* SWAN / SinkGD: gather each tensor's param and grad to the host, run the
+/* Launch k over n work-items (rounded up to the local size; kernels bound-check). */
+static lowp_status launch_1d(struct lowp_context *ctx, cl_kernel k, uint64_t n)
+{
+    size_t local = lowp_cl_local_size(ctx, k, 64, 64);
+    size_t global = (size_t)((n + local - 1) / local * local);
+    return lowp_cl_launch(ctx, k, 1, &global, &local);
+}
+
+/* SinkGD on one tensor with device kernels (X in the OB_WORK scratch). */
+static lowp_status cl_sinkgd(void *vc, const struct lowp_optim_hparams *hp, const struct lowp_optim_tensor *t,
+                             void *param, const void *grad)
+{
+    struct cl_optim_call *c = vc;
+    struct lowp_cl_optim *o = c->o;
+    if (t->numel > SIZE_MAX / sizeof(float))
+        return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "opencl SinkGD: tensor of %llu elements",
+                          (unsigned long long)t->numel);
+    LOWP_TRY(ensure(c->ctx, o, OB_WORK, (size_t)t->numel * sizeof(float), NULL));
+    cl_kernel kr, kc, ka;
+    LOWP_TRY(lowp_cl_kernel_get(c->ctx, "optim", c->options, "lowp_optim_sinkgd_rows", &kr));
+    LOWP_TRY(lowp_cl_kernel_get(c->ctx, "optim", c->options, "lowp_optim_sinkgd_cols", &kc));
+    LOWP_TRY(lowp_cl_kernel_get(c->ctx, "optim", c->options, "lowp_optim_sinkgd_apply", &ka));
+    cl_mem P = (cl_mem)(uintptr_t)param, G = (cl_mem)(uintptr_t)grad, X = o->mem[OB_WORK];
+    cl_ulong R = t->rows, C = t->cols, n = t->numel, zero = 0, goff = t->grad_offset, poff = t->param_offset;
+    cl_float eps = hp->eps, tr = (cl_float)sqrt((double)C), tc = (cl_float)sqrt((double)R);
+    for (uint32_t it = 0; it < hp->sinkgd_iters; ++it) {
+        cl_mem src = it == 0 ? G : X;
+        cl_ulong soff = it == 0 ? goff : zero;
+        LOWP_CL_ARG(kr, 0, src);
+        LOWP_CL_ARG(kr, 1, soff);
+        LOWP_CL_ARG(kr, 2, X);
+        LOWP_CL_ARG(kr, 3, R);
+        LOWP_CL_ARG(kr, 4, C);
+        LOWP_CL_ARG(kr, 5, tr);
+        LOWP_CL_ARG(kr, 6, eps);
+        LOWP_TRY(launch_1d(c->ctx, kr, R));
+        LOWP_CL_ARG(kc, 0, X);
+        LOWP_CL_ARG(kc, 1, R);
+        LOWP_CL_ARG(kc, 2, C);
+        LOWP_CL_ARG(kc, 3, tc);
+        LOWP_CL_ARG(kc, 4, eps);
+        LOWP_TRY(launch_1d(c->ctx, kc, C));
+    }
+    double wd = (t->flags & LOWP_OPTIM_TENSOR_NO_WEIGHT_DECAY) ? 0.0 : (double)hp->weight_decay;
+    cl_float decay = (cl_float)(1.0 - (double)hp->lr * wd);
+    cl_float step = (cl_float)((double)hp->lr * (double)hp->sinkgd_lr_scale);
+    cl_ulong xoff = hp->sinkgd_iters == 0 ? goff : 0;
+    LOWP_CL_ARG(ka, 0, P);
+    LOWP_CL_ARG(ka, 1, poff);
+    cl_mem xs = hp->sinkgd_iters == 0 ? G : X;
+    LOWP_CL_ARG(ka, 2, xs);
+    LOWP_CL_ARG(ka, 3, xoff);
+    LOWP_CL_ARG(ka, 4, n);
+    LOWP_CL_ARG(ka, 5, decay);
+    LOWP_CL_ARG(ka, 6, step);
+    return launch_1d(c->ctx, ka, n);
+}
+
+/* SWAN: gather each tensor's param and grad to the host, run the
  * CPU code (it also applies the NaN/Inf policy and advances the counters),
  * write the params back. Nothing is written if the host step fails. */
 static lowp_status host_matrix_step(struct lowp_context *ctx, const struct lowp_optim_step_desc *d,
@@ -389,11 +449,11 @@ lowp_status lowp_cl_optim_step(struct lowp_context *ctx, const struct lowp_optim
                                struct lowp_buffer *param, const struct lowp_buffer *grad, struct lowp_buffer *state,
                                struct lowp_optim_tensor_state *ts, struct lowp_optim_global_state *gs)
 {
-    if (desc->hp->kind == LOWP_OPTIM_SWAN || desc->hp->kind == LOWP_OPTIM_SINKGD)
+    if (desc->hp->kind == LOWP_OPTIM_SWAN)
         return host_matrix_step(ctx, desc, param, grad, ts, gs);
     struct cl_optim_call c;
     LOWP_TRY(prepare(ctx, desc, &c));
-    const struct lowp_optim_ops ops = {&c, cl_elem, cl_reduce};
+    const struct lowp_optim_ops ops = {&c, cl_elem, cl_reduce, cl_sinkgd};
     return lowp_optim_run_step(&ops, desc, param->handle, grad->handle, state != NULL ? state->handle : NULL, ts,
                                gs);
 }
@@ -403,7 +463,7 @@ lowp_status lowp_cl_optim_sophia_hessian(struct lowp_context *ctx, const struct 
 {
     struct cl_optim_call c;
     LOWP_TRY(prepare(ctx, desc, &c));
-    const struct lowp_optim_ops ops = {&c, cl_elem, cl_reduce};
+    const struct lowp_optim_ops ops = {&c, cl_elem, cl_reduce, NULL};
     return lowp_optim_run_sophia_hessian(&ops, desc, gnb_grad->handle, state != NULL ? state->handle : NULL);
 }
 
@@ -412,6 +472,6 @@ lowp_status lowp_cl_optim_clip_grad_norm(struct lowp_context *ctx, const struct 
 {
     struct cl_optim_call c;
     LOWP_TRY(prepare(ctx, desc, &c));
-    const struct lowp_optim_ops ops = {&c, cl_elem, cl_reduce};
+    const struct lowp_optim_ops ops = {&c, cl_elem, cl_reduce, NULL};
     return lowp_optim_run_clip_grad_norm(&ops, desc, grad->handle, max_norm, total_norm);
 }

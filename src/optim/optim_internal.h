@@ -66,6 +66,10 @@ struct lowp_optim_ops {
                         uint64_t rng, void *param, void *grad, void *state);
     lowp_status (*reduce)(void *ctx, lowp_optim_reduce rd, const struct lowp_optim_step_desc *d, const float *coef,
                           const void *param, const void *grad, const void *state, double *out);
+    /* SinkGD on one tensor (offsets inside t) on the backend's handles; NULL =
+     * the host code of optim_matrix.c on host pointers. */
+    lowp_status (*sinkgd)(void *ctx, const struct lowp_optim_hparams *hp, const struct lowp_optim_tensor *t,
+                          void *param, const void *grad);
 };
 
 /* Stochastic rounding of bf16 state (hp.state_format = BF16_SR). The Philox

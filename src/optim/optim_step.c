@@ -257,12 +257,14 @@ static lowp_status run_sspam(const struct lowp_optim_ops *ops, const struct lowp
     return ops->elem(ops->ctx, LOWP_OPH_SSPAM, d, w->coef, w->rng, param, grad, state);
 }
 
-static lowp_status run_matrix(const struct lowp_optim_step_desc *d, float *param, const float *grad,
-                              struct lowp_optim_tensor_state *ts)
+static lowp_status run_matrix(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d,
+                              float *param, const float *grad, struct lowp_optim_tensor_state *ts)
 {
     for (size_t k = 0; k < d->n_tensors; ++k) {
         const struct lowp_optim_tensor *t = &d->tensors[k];
-        if (t->numel != 0) {
+        if (t->numel != 0 && d->hp->kind == LOWP_OPTIM_SINKGD && ops->sinkgd != NULL) {
+            LOWP_TRY(ops->sinkgd(ops->ctx, d->hp, t, param, grad));   /* device handles, offsets in t */
+        } else if (t->numel != 0) {
             float *p = param + t->param_offset;
             const float *g = grad + t->grad_offset;
             LOWP_TRY(d->hp->kind == LOWP_OPTIM_SWAN ? lowp_optim_swan_tensor(d->hp, t, p, g)
@@ -283,7 +285,7 @@ static lowp_status run_step(const struct lowp_optim_ops *ops, const struct lowp_
     switch (hp->kind) {
     case LOWP_OPTIM_SWAN:
     case LOWP_OPTIM_SINKGD:
-        LOWP_TRY(run_matrix(d, (float *)param, (const float *)grad, ts));
+        LOWP_TRY(run_matrix(ops, d, (float *)param, (const float *)grad, ts));
         break;
     case LOWP_OPTIM_LAMB:
         LOWP_TRY(run_lamb(ops, d, param, grad, state, ts, w));

@@ -105,7 +105,7 @@ static lowp_status ref_reduce_mt(void *ctx, lowp_optim_reduce rd, const struct l
     return LOWP_OK;
 }
 
-static const struct lowp_optim_ops ref_ops = {NULL, ref_elem_mt, ref_reduce_mt};
+static const struct lowp_optim_ops ref_ops = {NULL, ref_elem_mt, ref_reduce_mt, NULL};
 
 lowp_status lowp_ref_optim_step(const struct lowp_optim_step_desc *d, float *param, const float *grad,
                                 void *state, struct lowp_optim_tensor_state *ts,
