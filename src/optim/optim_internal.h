@@ -88,8 +88,8 @@ struct lowp_optim_ops {
 /* The drivers. They validate, apply the NaN/Inf policy, compute every per
  * tensor scalar on the host (double, rounded once to float) and call ops in
  * phase order: e.g. LAMB = elem(MOMENTS), reduce(LAMB_NORMS), elem(APPLY);
- * Stable-SPAM = reduce(MAXABS), reduce(SSPAM_CLIPPED), elem(SSPAM). SWAN and
- * SinkGD run on host pointers only (optim_matrix.c). */
+ * Stable-SPAM = reduce(MAXABS), reduce(SSPAM_CLIPPED), elem(SSPAM). SWAN runs
+ * on host pointers (optim_matrix.c); SinkGD too unless ops->sinkgd is set. */
 lowp_status lowp_optim_run_step(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d,
                                 void *param, const void *grad, void *state,
                                 struct lowp_optim_tensor_state *ts, struct lowp_optim_global_state *gs);
