@@ -8,7 +8,10 @@
  * each state slot read + written (8 B; Sophia's h is only read). Extra
  * passes (the NaN/Inf scan of the default skip policy, LAMB's and
  * Stable-SPAM's norm passes) are not counted, so they show up as a lower
- * figure. bench/peer_optim_torch.py measures PyTorch's AdamW the same way. */
+ * figure. Rows marked "bf16 state" store every state slot as bf16 with
+ * stochastic rounding (2 B read + 2 B written per slot, so AdamW moves 20 B
+ * per parameter instead of 28; the bytes column counts the bf16 sizes).
+ * bench/peer_optim_torch.py measures PyTorch's AdamW the same way. */
 #include <stdio.h>
 #include <string.h>
 
@@ -45,24 +48,33 @@ struct optim_case {
     double bytes_per_elem;
     int what;
     int propagate;
+    int bf16;   /* LOWP_OPTIM_STATE_BF16_SR */
 };
 
 lowp_status lowp_bench_optim(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,
                              size_t *count)
 {
     static const struct optim_case cases[] = {
-        {LOWP_OPTIM_SGD, "momentum 0.9", 20, 0, 0},
-        {LOWP_OPTIM_ADAMW, "", 28, 0, 0},
-        {LOWP_OPTIM_ADAMW, "no NaN scan (propagate)", 28, 0, 1},
-        {LOWP_OPTIM_LION, "", 20, 0, 0},
-        {LOWP_OPTIM_LAMB, "", 28, 0, 0},
-        {LOWP_OPTIM_SOPHIA_G, "", 24, 0, 0},
-        {LOWP_OPTIM_SOPHIA_G, "Hessian refresh", 12, 1, 0},
-        {LOWP_OPTIM_SPAM, "", 28, 0, 0},
-        {LOWP_OPTIM_STABLE_SPAM, "", 28, 0, 0},
-        {LOWP_OPTIM_SWAN, "", 12, 0, 0},
-        {LOWP_OPTIM_SINKGD, "", 12, 0, 0},
-        {LOWP_OPTIM_SGD, "clip_grad_norm (norm only)", 4, 2, 0},
+        {LOWP_OPTIM_SGD, "momentum 0.9", 20, 0, 0, 0},
+        {LOWP_OPTIM_ADAMW, "", 28, 0, 0, 0},
+        {LOWP_OPTIM_ADAMW, "no NaN scan (propagate)", 28, 0, 1, 0},
+        {LOWP_OPTIM_LION, "", 20, 0, 0, 0},
+        {LOWP_OPTIM_LAMB, "", 28, 0, 0, 0},
+        {LOWP_OPTIM_SOPHIA_G, "", 24, 0, 0, 0},
+        {LOWP_OPTIM_SOPHIA_G, "Hessian refresh", 12, 1, 0, 0},
+        {LOWP_OPTIM_SPAM, "", 28, 0, 0, 0},
+        {LOWP_OPTIM_STABLE_SPAM, "", 28, 0, 0, 0},
+        {LOWP_OPTIM_SWAN, "", 12, 0, 0, 0},
+        {LOWP_OPTIM_SINKGD, "", 12, 0, 0, 0},
+        {LOWP_OPTIM_SGD, "clip_grad_norm (norm only)", 4, 2, 0, 0},
+        {LOWP_OPTIM_SGD, "momentum 0.9, bf16 state", 16, 0, 0, 1},
+        {LOWP_OPTIM_ADAMW, "bf16 state", 20, 0, 0, 1},
+        {LOWP_OPTIM_ADAMW, "bf16 state, no NaN scan (propagate)", 20, 0, 1, 1},
+        {LOWP_OPTIM_LION, "bf16 state", 16, 0, 0, 1},
+        {LOWP_OPTIM_LAMB, "bf16 state", 20, 0, 0, 1},
+        {LOWP_OPTIM_SOPHIA_G, "bf16 state", 18, 0, 0, 1},
+        {LOWP_OPTIM_SPAM, "bf16 state", 20, 0, 0, 1},
+        {LOWP_OPTIM_STABLE_SPAM, "bf16 state", 20, 0, 0, 1},
     };
     size_t rows = p->bytes / sizeof(float) / NT / COLS;
     if (rows == 0)
@@ -82,6 +94,8 @@ lowp_status lowp_bench_optim(lowp_context *ctx, const struct lowp_bench_params *
             a.hp.momentum = 0.9f;
         if (c->propagate)
             a.hp.nonfinite = LOWP_OPTIM_NONFINITE_PROPAGATE;
+        if (c->bf16)
+            a.hp.state_format = LOWP_OPTIM_STATE_BF16_SR;
         uint32_t slots = 0;
         lowp_optim_state_slots(&a.hp, &slots);
         for (size_t k = 0; k < NT; ++k)

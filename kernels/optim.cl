@@ -58,6 +58,34 @@
 
 typedef __global float *gfp;
 
+/* State storage: fp32 by default; built with -DLOWP_OPTIM_STATE_BF16 the state
+ * buffer holds bf16 (ushort) loaded exactly and stored with stochastic rounding
+ * (Philox key seed, stream = rng | tensor << 2 | slot, counter = element index;
+ * src/optim/optim_internal.h), bit-identical to lowp_oe_load/lowp_oe_store. */
+#ifdef LOWP_OPTIM_STATE_BF16
+typedef ushort state_t;
+#define ST_LOAD(sp, j) as_float((uint)(sp)[j] << 16)
+#define ST_STORE(sp, j, x, seed, stream, i) \
+    ((sp)[j] = (ushort)lowp_cc_encode_bits(LOWP_CC_BF16, as_uint(x), 0, 1, lowp_philox_word(seed, stream, i), 1))
+#else
+typedef float state_t;
+#define ST_LOAD(sp, j) ((sp)[j])
+#define ST_STORE(sp, j, x, seed, stream, i) ((sp)[j] = (x))
+#endif
+typedef __global state_t *gsp;
+
+inline void lowp_oe_load(float *st, uint nread, ulong i, ulong n, gsp s)
+{
+    for (uint k = 0; k < nread; ++k) st[k] = ST_LOAD(s, k * n + i);
+}
+
+inline void lowp_oe_store(const float *st, uint nread, uint wmask, ulong i, ulong n, gsp s, ulong seed,
+                          ulong sbase)
+{
+    for (uint k = 0; k < nread; ++k)
+        if ((wmask >> k) & 1u) ST_STORE(s, k * n + i, st[k], seed, sbase | (ulong)k, i);
+}
+
 inline float lowp_oe_sign(float x)
 {
     return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : x);
@@ -65,85 +93,85 @@ inline float lowp_oe_sign(float x)
 
 /* ---- per-element updates: line for line the formulas of src/optim/optim_elem.h ---- */
 
-inline void lowp_oe_sgd(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+inline void lowp_oe_sgd(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
 {
     float d = c[OC_X2] != 0.0f ? -g[i] : g[i];
     if (c[OC_WD] != 0.0f) d = d + c[OC_WD] * p[i];
     if (c[OC_B1] != 0.0f) {
-        float b = c[OC_X0] != 0.0f ? d : s[i] * c[OC_B1] + c[OC_OMB1] * d;
-        s[i] = b;
+        float b = c[OC_X0] != 0.0f ? d : st[0] * c[OC_B1] + c[OC_OMB1] * d;
+        st[0] = b;
         d = c[OC_X1] != 0.0f ? d + c[OC_B1] * b : b;
     }
     p[i] = p[i] + (-c[OC_LR]) * d;
 }
 
-inline void lowp_oe_adamw(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+inline void lowp_oe_adamw(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
 {
     float gi = c[OC_X2] != 0.0f ? -g[i] : g[i];
     float pi = p[i] * c[OC_DECAY];
-    float m = s[i] * c[OC_B1] + c[OC_OMB1] * gi;
-    float v = s[n + i] * c[OC_B2] + (c[OC_OMB2] * gi) * gi;
+    float m = st[0] * c[OC_B1] + c[OC_OMB1] * gi;
+    float v = st[1] * c[OC_B2] + (c[OC_OMB2] * gi) * gi;
     float vv = v;
     if (c[OC_X0] != 0.0f) {
-        float vm = s[2 * n + i];
+        float vm = st[2];
         vv = vm > v ? vm : v;
-        s[2 * n + i] = vv;
+        st[2] = vv;
     }
     float denom = sqrt(vv) / c[OC_C2S] + c[OC_EPS];
     p[i] = pi + ((-c[OC_STEP]) * m) / denom;
-    s[i] = m;
-    s[n + i] = v;
+    st[0] = m;
+    st[1] = v;
 }
 
-inline void lowp_oe_lion(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+inline void lowp_oe_lion(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
 {
     float pi = p[i] * c[OC_DECAY];
-    float u = s[i] * c[OC_B1] + c[OC_OMB1] * g[i];
+    float u = st[0] * c[OC_B1] + c[OC_OMB1] * g[i];
     p[i] = pi + (-c[OC_LR]) * lowp_oe_sign(u);
-    s[i] = s[i] * c[OC_B2] + c[OC_OMB2] * g[i];
+    st[0] = st[0] * c[OC_B2] + c[OC_OMB2] * g[i];
 }
 
-inline void lowp_oe_lamb_moments(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+inline void lowp_oe_lamb_moments(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
 {
-    s[i] = s[i] * c[OC_B1] + c[OC_OMB1] * g[i];
-    s[n + i] = s[n + i] * c[OC_B2] + (c[OC_OMB2] * g[i]) * g[i];
+    st[0] = st[0] * c[OC_B1] + c[OC_OMB1] * g[i];
+    st[1] = st[1] * c[OC_B2] + (c[OC_OMB2] * g[i]) * g[i];
 }
 
-inline float lowp_oe_lamb_u(const float *c, ulong i, ulong n, gfp p, gfp s)
+inline float lowp_oe_lamb_u(const float *c, ulong i, ulong n, gfp p, float *st)
 {
-    float mh = s[i] / c[OC_X0];
-    float vh = s[n + i] / c[OC_X1];
+    float mh = st[0] / c[OC_X0];
+    float vh = st[1] / c[OC_X1];
     float u = mh / (sqrt(vh) + c[OC_EPS]);
     if (c[OC_WD] != 0.0f) u = u + c[OC_WD] * p[i];
     return u;
 }
 
-inline void lowp_oe_lamb_apply(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+inline void lowp_oe_lamb_apply(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
 {
-    float u = lowp_oe_lamb_u(c, i, n, p, s);
+    float u = lowp_oe_lamb_u(c, i, n, p, st);
     p[i] = p[i] + (-c[OC_STEP]) * u;
 }
 
-inline void lowp_oe_sophia(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+inline void lowp_oe_sophia(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
 {
     float pi = p[i] * c[OC_DECAY];
-    float m = s[i] * c[OC_B1] + c[OC_OMB1] * g[i];
-    float hh = c[OC_X0] * s[n + i];
+    float m = st[0] * c[OC_B1] + c[OC_OMB1] * g[i];
+    float hh = c[OC_X0] * st[1];
     float den = c[OC_X1] != 0.0f ? (hh > c[OC_EPS] ? hh : c[OC_EPS]) : hh + c[OC_EPS];
     float r = fabs(m) / den;
     if (r > 1.0f) r = 1.0f;
     p[i] = pi + ((-c[OC_LR]) * lowp_oe_sign(m)) * r;
-    s[i] = m;
+    st[0] = m;
 }
 
-inline void lowp_oe_sophia_hess(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+inline void lowp_oe_sophia_hess(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
 {
-    s[n + i] = s[n + i] * c[OC_B2] + (c[OC_OMB2] * g[i]) * g[i];
+    st[1] = st[1] * c[OC_B2] + (c[OC_OMB2] * g[i]) * g[i];
 }
 
-inline void lowp_oe_spam(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+inline void lowp_oe_spam(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
 {
-    float m = s[i], v = s[n + i];
+    float m = st[0], v = st[1];
     if (c[OC_X2] != 0.0f) { m = 0.0f; v = 0.0f; }
     float gi = g[i];
     if (c[OC_X0] != 0.0f && gi * gi > c[OC_X1] * v)
@@ -154,8 +182,8 @@ inline void lowp_oe_spam(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
     float pi = p[i] + c[OC_STEP] * (m / denom);
     if (c[OC_WD] != 0.0f) pi = pi + c[OC_WD] * pi;
     p[i] = pi;
-    s[i] = m;
-    s[n + i] = v;
+    st[0] = m;
+    st[1] = v;
 }
 
 inline float lowp_oe_sspam_clip(const float *c, float gi)
@@ -163,23 +191,23 @@ inline float lowp_oe_sspam_clip(const float *c, float gi)
     return fabs(gi) > c[OC_X0] ? gi / c[OC_X1] * c[OC_X0] : gi;
 }
 
-inline void lowp_oe_sspam(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+inline void lowp_oe_sspam(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
 {
     float pi = p[i] * c[OC_DECAY];
     float gi = lowp_oe_sspam_clip(c, g[i]);
     if (c[OC_X2] > 0.0f) gi = gi / c[OC_X2] * c[OC_X3];
-    float m = s[i], v = s[n + i];
+    float m = st[0], v = st[1];
     if (c[OC_X4] == 2.0f) { m = 0.0f; v = 0.0f; }
     m = m * c[OC_B1] + c[OC_OMB1] * gi;
     v = v * c[OC_B2] + (c[OC_OMB2] * gi) * gi;
     float denom = sqrt(v) / c[OC_C2S] + c[OC_EPS];
     p[i] = pi + ((-c[OC_STEP]) * m) / denom;
     if (c[OC_X4] == 1.0f) { m = 0.0f; v = 0.0f; }
-    s[i] = m;
-    s[n + i] = v;
+    st[0] = m;
+    st[1] = v;
 }
 
-inline void lowp_oe_scale_grad(const float *c, ulong i, ulong n, gfp p, gfp g, gfp s)
+inline void lowp_oe_scale_grad(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
 {
     g[i] = g[i] * c[OC_X0];
 }
@@ -192,11 +220,15 @@ inline void lowp_oe_scale_grad(const float *c, ulong i, ulong n, gfp p, gfp g, g
  *   3 __global const ulong *chunk_first  n_chunks
  *   4 __global float *param
  *   5 __global float *grad               (written only by lowp_optim_scale_grad_mt)
- *   6 __global float *state              (any valid buffer when the optimizer has none) */
-#define LOWP_OPTIM_MT_KERNEL(NAME, FN)                                                    \
+ *   6 __global state_t *state            (any valid buffer when the optimizer has none)
+ *   7 ulong seed                         hp.seed (bf16 state only)
+ *   8 ulong rng                          (call << 32) | (purpose << 30) (bf16 state only)
+ * NREAD/WMASK: the slots read / written, as lowp_oe_phase_slots() in optim_elem.h. */
+#define LOWP_OPTIM_MT_KERNEL(NAME, FN, NREAD, WMASK)                                      \
 __kernel void NAME(__global const ulong *tab, __global const float *coef,                 \
                    __global const uint *chunk_tensor, __global const ulong *chunk_first,  \
-                   __global float *param, __global float *grad, __global float *state)    \
+                   __global float *param, __global float *grad, __global state_t *state,  \
+                   ulong seed, ulong rng)                                                 \
 {                                                                                         \
     size_t gid = get_global_id(0);                                                        \
     uint chunk = (uint)(gid / LOWP_OPTIM_LANES);                                          \
@@ -205,24 +237,31 @@ __kernel void NAME(__global const ulong *tab, __global const float *coef,       
     ulong n = tab[4 * k];                                                                 \
     gfp p = param + tab[4 * k + 1];                                                       \
     gfp g = grad + tab[4 * k + 2];                                                        \
-    gfp s = state + tab[4 * k + 3];                                                       \
+    gsp s = state + tab[4 * k + 3];                                                       \
     float c[LOWP_OPTIM_NCOEF];                                                            \
     for (int q = 0; q < LOWP_OPTIM_NCOEF; ++q) c[q] = coef[LOWP_OPTIM_NCOEF * k + q];     \
+    uint nread = (NREAD), wmask = (WMASK);                                                \
+    ulong sbase = rng | ((ulong)k << 2);                                                  \
     ulong first = chunk_first[chunk];                                                     \
     ulong end = min(first + (ulong)LOWP_OPTIM_CHUNK, n);                                  \
-    for (ulong i = first + lane; i < end; i += LOWP_OPTIM_LANES) FN(c, i, n, p, g, s);    \
+    for (ulong i = first + lane; i < end; i += LOWP_OPTIM_LANES) {                        \
+        float st[3] = {0.0f, 0.0f, 0.0f};                                                 \
+        lowp_oe_load(st, nread, i, n, s);                                                 \
+        FN(c, i, n, p, g, st);                                                            \
+        lowp_oe_store(st, nread, wmask, i, n, s, seed, sbase);                            \
+    }                                                                                     \
 }
 
-LOWP_OPTIM_MT_KERNEL(lowp_optim_sgd_mt, lowp_oe_sgd)
-LOWP_OPTIM_MT_KERNEL(lowp_optim_adamw_mt, lowp_oe_adamw)
-LOWP_OPTIM_MT_KERNEL(lowp_optim_lion_mt, lowp_oe_lion)
-LOWP_OPTIM_MT_KERNEL(lowp_optim_lamb_moments_mt, lowp_oe_lamb_moments)
-LOWP_OPTIM_MT_KERNEL(lowp_optim_lamb_apply_mt, lowp_oe_lamb_apply)
-LOWP_OPTIM_MT_KERNEL(lowp_optim_sophia_mt, lowp_oe_sophia)
-LOWP_OPTIM_MT_KERNEL(lowp_optim_sophia_hess_mt, lowp_oe_sophia_hess)
-LOWP_OPTIM_MT_KERNEL(lowp_optim_spam_mt, lowp_oe_spam)
-LOWP_OPTIM_MT_KERNEL(lowp_optim_sspam_mt, lowp_oe_sspam)
-LOWP_OPTIM_MT_KERNEL(lowp_optim_scale_grad_mt, lowp_oe_scale_grad)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_sgd_mt, lowp_oe_sgd, c[OC_B1] != 0.0f ? 1u : 0u, 1u)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_adamw_mt, lowp_oe_adamw, c[OC_X0] != 0.0f ? 3u : 2u, 7u)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_lion_mt, lowp_oe_lion, 1u, 1u)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_lamb_moments_mt, lowp_oe_lamb_moments, 2u, 3u)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_lamb_apply_mt, lowp_oe_lamb_apply, 2u, 0u)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_sophia_mt, lowp_oe_sophia, 2u, 1u)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_sophia_hess_mt, lowp_oe_sophia_hess, 2u, 2u)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_spam_mt, lowp_oe_spam, 2u, 3u)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_sspam_mt, lowp_oe_sspam, 2u, 3u)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_scale_grad_mt, lowp_oe_scale_grad, 0u, 0u)
 
 /* ---- per-tensor reductions ---------------------------------------------------------
  * Same first 7 arguments as above, then
@@ -240,7 +279,7 @@ LOWP_OPTIM_MT_KERNEL(lowp_optim_scale_grad_mt, lowp_oe_scale_grad)
 __kernel __attribute__((reqd_work_group_size(LOWP_OPTIM_RLANES, 1, 1)))                   \
 void NAME(__global const ulong *tab, __global const float *coef,                          \
           __global const uint *chunk_tensor, __global const ulong *chunk_first,           \
-          __global float *param, __global float *grad, __global float *state,             \
+          __global float *param, __global float *grad, __global state_t *state,           \
           __global float *partial)                                                        \
 {                                                                                         \
     __local float la[LOWP_OPTIM_RLANES], lb[LOWP_OPTIM_RLANES];                           \
@@ -250,7 +289,7 @@ void NAME(__global const ulong *tab, __global const float *coef,                
     ulong n = tab[4 * k];                                                                 \
     gfp p = param + tab[4 * k + 1];                                                       \
     gfp g = grad + tab[4 * k + 2];                                                        \
-    gfp s = state + tab[4 * k + 3];                                                       \
+    gsp s = state + tab[4 * k + 3];                                                       \
     float c[LOWP_OPTIM_NCOEF];                                                            \
     for (int q = 0; q < LOWP_OPTIM_NCOEF; ++q) c[q] = coef[LOWP_OPTIM_NCOEF * k + q];     \
     ulong first = chunk_first[chunk];                                                     \
@@ -278,7 +317,8 @@ LOWP_OPTIM_REDUCE_KERNEL(lowp_optim_reduce_grad_maxabs_mt, R_MAX, { a = fmax(a, 
 LOWP_OPTIM_REDUCE_KERNEL(lowp_optim_reduce_sspam_clipped_mt, R_SUM,
                          { float x = lowp_oe_sspam_clip(c, g[i]); a = a + x * x; })
 LOWP_OPTIM_REDUCE_KERNEL(lowp_optim_reduce_lamb_norms_mt, R_SUM,
-                         { float x = p[i]; float u = lowp_oe_lamb_u(c, i, n, p, s); a = a + x * x; b = b + u * u; })
+                         { float x = p[i]; float st[3]; lowp_oe_load(st, 2u, i, n, s);
+                           float u = lowp_oe_lamb_u(c, i, n, p, st); a = a + x * x; b = b + u * u; })
 LOWP_OPTIM_REDUCE_KERNEL(lowp_optim_reduce_nonfinite_mt, R_SUM,
                          { uint bits = as_uint(g[i]); if ((bits & 0x7f800000u) == 0x7f800000u) a = a + 1.0f; })
 
@@ -301,4 +341,47 @@ __kernel void lowp_optim_reduce_finalize(__global const float *partial, __global
     }
     result[2 * k] = a;
     result[2 * k + 1] = b;
+}
+
+/* ---- SinkGD (docs/optimizers.md section 2.3) on the device ----------------------------------
+ * X = G; L times: rows to l2 norm sqrt(cols), then columns to l2 norm sqrt(rows); then
+ * theta <- theta*decay - step*X. One work-item per row (resp. column) sums its squares
+ * sequentially in float in index order, so the result does not depend on the work-group
+ * size; the CPU sums in double (tolerance in docs/optimizers.md section 8). Global size >= rows
+ * (resp. cols, n), any local size; extra work-items return.
+ *   rows:  (const float *src, ulong src_off, float *x, ulong rows, ulong cols, float target, float eps)
+ *          x may be src (in place, src_off 0): each work-item reads and writes only its row.
+ *   cols:  (float *x, ulong rows, ulong cols, float target, float eps)
+ *   apply: (float *param, ulong p_off, const float *x, ulong x_off, ulong n, float decay, float step) */
+__kernel void lowp_optim_sinkgd_rows(__global const float *src, ulong src_off, __global float *x, ulong rows,
+                                     ulong cols, float target, float eps)
+{
+    ulong i = get_global_id(0);
+    if (i >= rows) return;
+    __global const float *s = src + src_off + i * cols;
+    __global float *y = x + i * cols;
+    float acc = 0.0f;
+    for (ulong j = 0; j < cols; ++j) acc = acc + s[j] * s[j];
+    float nr = sqrt(acc);
+    float f = target / (nr > eps ? nr : eps);
+    for (ulong j = 0; j < cols; ++j) y[j] = s[j] * f;
+}
+
+__kernel void lowp_optim_sinkgd_cols(__global float *x, ulong rows, ulong cols, float target, float eps)
+{
+    ulong j = get_global_id(0);
+    if (j >= cols) return;
+    float acc = 0.0f;
+    for (ulong i = 0; i < rows; ++i) acc = acc + x[i * cols + j] * x[i * cols + j];
+    float nc = sqrt(acc);
+    float f = target / (nc > eps ? nc : eps);
+    for (ulong i = 0; i < rows; ++i) x[i * cols + j] = x[i * cols + j] * f;
+}
+
+__kernel void lowp_optim_sinkgd_apply(__global float *param, ulong p_off, __global const float *x, ulong x_off,
+                                      ulong n, float decay, float step)
+{
+    ulong i = get_global_id(0);
+    if (i >= n) return;
+    param[p_off + i] = param[p_off + i] * decay - step * x[x_off + i];
 }

@@ -518,7 +518,7 @@ static void test_validation(void)
     b = hp; b.beta1 = 1.0f; expect_bad(b, LOWP_ERR_INVALID_ARG, "beta1 = 1");
     b = hp; b.eps = NAN; expect_bad(b, LOWP_ERR_INVALID_ARG, "NaN eps");
     b = hp; b.weight_decay = -0.1f; expect_bad(b, LOWP_ERR_INVALID_ARG, "negative wd");
-    b = hp; b.state_format = LOWP_OPTIM_STATE_BF16_SR; expect_bad(b, LOWP_ERR_UNSUPPORTED, "bf16 state");
+    b = hp; b.state_format = (lowp_optim_state_format)7; expect_bad(b, LOWP_ERR_INVALID_ARG, "unknown state format");
     b = hp; b.kind = (lowp_optim_kind)42; expect_bad(b, LOWP_ERR_INVALID_ARG, "bad kind");
     b = hp; b.flags = 1u << 20; expect_bad(b, LOWP_ERR_INVALID_ARG, "bad flag");
     lowp_optim_hparams_default(LOWP_OPTIM_SGD, &hp);
@@ -563,6 +563,55 @@ static void test_validation(void)
     CHECK(lowp_optim_state_bytes(&hp, 10, &bytes) == LOWP_OK && bytes == 120, "AdamW+amsgrad state bytes");
 }
 
+/* bf16 state: unbiased stochastic rounding through a real step, bit-identity
+ * of fast CPU and reference, byte size. One AdamW step on N equal elements
+ * with g = 1.3: m = 0.1*g and v = 0.001*g^2 are not bf16 values, so
+ * each element rounds up or down at random; the mean of the stored bf16
+ * values must match the fp32 value within 5 sigma. */
+static void test_bf16_state(void)
+{
+    enum { N = 1 << 16 };
+    struct lowp_optim_hparams hp;
+    lowp_optim_hparams_default(LOWP_OPTIM_ADAMW, &hp);
+    hp.state_format = LOWP_OPTIM_STATE_BF16_SR;
+    hp.seed = 99;
+    uint64_t bytes = 0;
+    CHECK(lowp_optim_state_bytes(&hp, 10, &bytes) == LOWP_OK && bytes == 40, "AdamW bf16 state bytes for 10 = %llu",
+          (unsigned long long)bytes);
+    struct lowp_optim_tensor t = {.numel = N, .rows = 1, .cols = N};
+    struct lowp_optim_step_desc d = {.hp = &hp, .tensors = &t, .n_tensors = 1, .param_len = N, .grad_len = N,
+                                     .state_len = 2 * N};
+    float *p = calloc(N, 4), *p2 = calloc(N, 4), *g = malloc(N * 4);
+    uint16_t *s = calloc(2 * N, 2), *s2 = calloc(2 * N, 2);
+    if (!p || !p2 || !g || !s || !s2) { CHECK(0, "out of memory"); goto out; }
+    for (int i = 0; i < N; ++i) g[i] = 1.3f;
+    struct lowp_optim_tensor_state ts = {0}, ts2 = {0};
+    struct lowp_optim_global_state gs, gs2;
+    lowp_optim_global_init(&hp, &gs);
+    gs2 = gs;
+    CHECK(lowp_ref_optim_step(&d, p, g, s, &ts, &gs) == LOWP_OK, "bf16 ref step: %s", lowp_last_error());
+    CHECK(lowp_cpu_optim_step(&d, p2, g, s2, &ts2, &gs2) == LOWP_OK, "bf16 cpu step: %s", lowp_last_error());
+    CHECK(memcmp(s, s2, 4 * (size_t)N) == 0 && memcmp(p, p2, 4 * (size_t)N) == 0, "bf16 state: fast CPU != reference");
+    for (int slot = 0; slot < 2; ++slot) {
+        float want = slot == 0 ? 0.1f * g[0] : (0.001f * g[0]) * g[0];
+        double sum = 0.0, lo = 1e30, hi = -1e30;
+        for (int i = 0; i < N; ++i) {
+            uint32_t u = (uint32_t)s[slot * N + i] << 16;
+            float x;
+            memcpy(&x, &u, 4);
+            sum += x, lo = x < lo ? x : lo, hi = x > hi ? x : hi;
+        }
+        double mean = sum / N, ulp = hi - lo, pu = ulp > 0 ? ((double)want - lo) / ulp : 0.0;
+        double sigma = ulp * sqrt(pu * (1.0 - pu) / N);
+        CHECK(ulp > 0 && fabs(mean - want) <= 5.0 * sigma + 1e-12,
+              "bf16 SR slot %d: mean %.9g vs %.9g (5 sigma = %.3g)", slot, mean, (double)want, 5.0 * sigma);
+        printf("  bf16 SR slot %d: mean of %d stored values %.9g, fp32 value %.9g, |d|/sigma = %.2f\n", slot, N,
+               mean, (double)want, sigma > 0 ? fabs(mean - want) / sigma : 0.0);
+    }
+out:
+    free(p), free(p2), free(g), free(s), free(s2);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1) g_dir = argv[1];
@@ -583,6 +632,7 @@ int main(int argc, char **argv)
     test_flags();
     test_matrix_properties();
     test_validation();
+    test_bf16_state();
     ov_free(&g_v);
     printf("%d passed, %d failed\n", g_pass, g_fail);
     return g_fail != 0;

@@ -23,15 +23,60 @@
 #define OMP_FOR
 #endif
 
-#define ELEM_LOOP(fn)                                                     \
-    do {                                                                  \
-        int64_t nn = (int64_t)n;                                          \
-        OMP_FOR_IF_BIG                                                    \
-        for (int64_t i = 0; i < nn; ++i) fn(c, (uint64_t)i, n, p, g, s);  \
+/* One pass: load the slots, apply fn, store the written slots (fp32: s32;
+ * bf16 with stochastic rounding: s16). */
+#define ELEM_LOOP(fn)                                                                     \
+    do {                                                                                  \
+        int64_t nn = (int64_t)n;                                                          \
+        OMP_FOR_IF_BIG                                                                    \
+        for (int64_t i = 0; i < nn; ++i) {                                                \
+            float st[3] = {0.0f, 0.0f, 0.0f};                                             \
+            lowp_oe_load(st, nread, (uint64_t)i, n, s32, s16);                            \
+            fn(c, (uint64_t)i, n, p, g, st);                                              \
+            lowp_oe_store(st, nread, wmask, (uint64_t)i, n, s32, s16, seed, sbase);       \
+        }                                                                                 \
     } while (0)
 
-static void cpu_elem(lowp_optim_phase ph, uint64_t n, const float *c, float *p, float *g, float *s)
+/* fp32 state with the read/write slot masks as literals: the loads/stores unroll and
+ * the loop vectorizes (a runtime slot count cost 3-6x at 2M elements). */
+#define ELEM_LOOP32(fn, RM, WM)                                                           \
+    do {                                                                                  \
+        int64_t nn = (int64_t)n;                                                          \
+        OMP_FOR_IF_BIG                                                                    \
+        for (int64_t i = 0; i < nn; ++i) {                                                \
+            float st[3] = {0.0f, 0.0f, 0.0f};                                             \
+            for (uint64_t k = 0; k < 3; ++k)                                              \
+                if (((RM) >> k) & 1u) st[k] = s32[k * n + (uint64_t)i];                   \
+            fn(c, (uint64_t)i, n, p, g, st);                                              \
+            for (uint64_t k = 0; k < 3; ++k)                                              \
+                if ((((RM) & (WM)) >> k) & 1u) s32[k * n + (uint64_t)i] = st[k];            \
+        }                                                                                 \
+    } while (0)
+
+static void cpu_elem(lowp_optim_phase ph, uint64_t n, const float *c, float *p, float *g, float *s32,
+                     uint16_t *s16, uint64_t seed, uint64_t sbase)
 {
+    uint32_t nread, wmask;
+    lowp_oe_phase_slots(ph, c, &nread, &wmask);
+    if (s16 == NULL && ph != LOWP_OPH_SCALE_GRAD) {
+        switch (ph) {
+        case LOWP_OPH_SGD:
+            if (nread) ELEM_LOOP32(lowp_oe_sgd, 1u, 1u); else ELEM_LOOP32(lowp_oe_sgd, 0u, 0u);
+            break;
+        case LOWP_OPH_ADAMW:
+            if (nread == 3) ELEM_LOOP32(lowp_oe_adamw, 7u, 7u); else ELEM_LOOP32(lowp_oe_adamw, 3u, 3u);
+            break;
+        case LOWP_OPH_LION:         ELEM_LOOP32(lowp_oe_lion, 1u, 1u); break;
+        case LOWP_OPH_LAMB_MOMENTS: ELEM_LOOP32(lowp_oe_lamb_moments, 3u, 3u); break;
+        case LOWP_OPH_LAMB_APPLY:   ELEM_LOOP32(lowp_oe_lamb_apply, 3u, 0u); break;
+        case LOWP_OPH_SOPHIA:       ELEM_LOOP32(lowp_oe_sophia, 3u, 1u); break;
+        case LOWP_OPH_SOPHIA_HESS:  ELEM_LOOP32(lowp_oe_sophia_hess, 3u, 2u); break;
+        case LOWP_OPH_SPAM:         ELEM_LOOP32(lowp_oe_spam, 3u, 3u); break;
+        case LOWP_OPH_SSPAM:        ELEM_LOOP32(lowp_oe_sspam, 3u, 3u); break;
+        case LOWP_OPH_SCALE_GRAD:   break;
+        }
+        return;
+    }
     switch (ph) {
     case LOWP_OPH_SGD:          ELEM_LOOP(lowp_oe_sgd); break;
     case LOWP_OPH_ADAMW:        ELEM_LOOP(lowp_oe_adamw); break;
@@ -53,7 +98,8 @@ static void cpu_elem(lowp_optim_phase ph, uint64_t n, const float *c, float *p, 
 
 /* One block [b0, b1) of reduction rd, sequential, in the reference order. */
 static void block_reduce(lowp_optim_reduce rd, uint64_t b0, uint64_t b1, uint64_t n, const float *c,
-                         const float *p, const float *g, const float *s, double *ra, double *rb)
+                         const float *p, const float *g, const float *s32, const uint16_t *s16, double *ra,
+                         double *rb)
 {
     double a = 0.0, b = 0.0;
     switch (rd) {
@@ -68,6 +114,8 @@ static void block_reduce(lowp_optim_reduce rd, uint64_t b0, uint64_t b1, uint64_
         break;
     case LOWP_ORD_LAMB_NORMS:
         for (uint64_t i = b0; i < b1; ++i) {
+            float s[3];
+            lowp_oe_load(s, 2, i, n, s32, s16);
             double u = (double)lowp_oe_lamb_u(c, i, n, p, s);
             a += (double)p[i] * (double)p[i];
             b += u * u;
@@ -82,7 +130,7 @@ static void block_reduce(lowp_optim_reduce rd, uint64_t b0, uint64_t b1, uint64_
 }
 
 static void cpu_reduce(lowp_optim_reduce rd, uint64_t n, const float *c, const float *p, const float *g,
-                       const float *s, double out[2])
+                       const float *s, const uint16_t *s16, double out[2])
 {
     const uint64_t B = LOWP_OPTIM_REDUCE_BLOCK;
     const int64_t nb = (int64_t)((n + B - 1) / B);
@@ -92,14 +140,14 @@ static void cpu_reduce(lowp_optim_reduce rd, uint64_t n, const float *c, const f
         for (int64_t k = 0; k < nb; ++k) {
             double a, b;
             uint64_t b0 = (uint64_t)k * B, b1 = n - b0 < B ? n : b0 + B;
-            block_reduce(rd, b0, b1, n, c, p, g, s, &a, &b);
+            block_reduce(rd, b0, b1, n, c, p, g, s, s16, &a, &b);
             if (rd == LOWP_ORD_GRAD_MAXABS) { if (a > ta) ta = a; } else { ta += a; tb += b; }
         }
     } else {
         OMP_FOR
         for (int64_t k = 0; k < nb; ++k) {
             uint64_t b0 = (uint64_t)k * B, b1 = n - b0 < B ? n : b0 + B;
-            block_reduce(rd, b0, b1, n, c, p, g, s, &part[2 * k], &part[2 * k + 1]);
+            block_reduce(rd, b0, b1, n, c, p, g, s, s16, &part[2 * k], &part[2 * k + 1]);
         }
         for (int64_t k = 0; k < nb; ++k) {
             if (rd == LOWP_ORD_GRAD_MAXABS) { if (part[2 * k] > ta) ta = part[2 * k]; }
@@ -113,15 +161,18 @@ static void cpu_reduce(lowp_optim_reduce rd, uint64_t n, const float *c, const f
 
 /* Multi-tensor wrappers: one call per phase covers every tensor, in tensor order. */
 static lowp_status cpu_elem_mt(void *ctx, lowp_optim_phase ph, const struct lowp_optim_step_desc *d, const float *coef,
-                              void *param, void *grad, void *state)
+                              uint64_t rng, void *param, void *grad, void *state)
 {
     (void)ctx;
-    float *P = param, *G = grad, *S = state;
+    const int bf16 = d->hp->state_format == LOWP_OPTIM_STATE_BF16_SR;
+    float *P = param, *G = grad, *S = bf16 ? NULL : state;
+    uint16_t *S16 = bf16 ? state : NULL;
     for (size_t k = 0; k < d->n_tensors; ++k) {
         const struct lowp_optim_tensor *t = &d->tensors[k];
         if (t->numel == 0) continue;
         cpu_elem(ph, t->numel, coef + k * LOWP_OPTIM_NCOEF, P ? P + t->param_offset : NULL,
-                 G ? G + t->grad_offset : NULL, S ? S + t->state_offset : NULL);
+                 G ? G + t->grad_offset : NULL, S ? S + t->state_offset : NULL,
+                 S16 ? S16 + t->state_offset : NULL, d->hp->seed, LOWP_OPTIM_SR_TENSOR(rng, k));
     }
     return LOWP_OK;
 }
@@ -130,18 +181,21 @@ static lowp_status cpu_reduce_mt(void *ctx, lowp_optim_reduce rd, const struct l
                                 const void *param, const void *grad, const void *state, double *out)
 {
     (void)ctx;
-    const float *P = param, *G = grad, *S = state;
+    const int bf16 = d->hp->state_format == LOWP_OPTIM_STATE_BF16_SR;
+    const float *P = param, *G = grad, *S = bf16 ? NULL : state;
+    const uint16_t *S16 = bf16 ? state : NULL;
     for (size_t k = 0; k < d->n_tensors; ++k) {
         const struct lowp_optim_tensor *t = &d->tensors[k];
         out[2 * k] = out[2 * k + 1] = 0.0;
         if (t->numel == 0) continue;
         cpu_reduce(rd, t->numel, coef + k * LOWP_OPTIM_NCOEF, P ? P + t->param_offset : NULL,
-                   G ? G + t->grad_offset : NULL, S ? S + t->state_offset : NULL, &out[2 * k]);
+                   G ? G + t->grad_offset : NULL, S ? S + t->state_offset : NULL,
+                   S16 ? S16 + t->state_offset : NULL, &out[2 * k]);
     }
     return LOWP_OK;
 }
 
-static const struct lowp_optim_ops cpu_ops = {NULL, cpu_elem_mt, cpu_reduce_mt};
+static const struct lowp_optim_ops cpu_ops = {NULL, cpu_elem_mt, cpu_reduce_mt, NULL};
 
 lowp_status lowp_cpu_optim_step(const struct lowp_optim_step_desc *d, float *param, const float *grad,
                                 void *state, struct lowp_optim_tensor_state *ts,

@@ -20,6 +20,7 @@
  * cl_mem tables, grown as needed, and the build options. */
 #include "cl_optim.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ enum {
     OB_PARTIAL,       /* float[2 * n_chunks] */
     OB_RESULT,        /* float[2 * n_tensors] */
     OB_DUMMY,         /* stands for an unused param/state argument */
+    OB_WORK,          /* float[numel] of the largest SinkGD tensor (its X) */
     OB_COUNT
 };
 
@@ -55,13 +57,15 @@ struct lowp_cl_optim {
     size_t n_chunks;
     float *result;      /* read-back of OB_RESULT */
     size_t result_cap;
-    char options[64];   /* build options of the optim program */
+    char options[64];   /* build options of the optim program (fp32 state) */
+    char options_bf16[96]; /* same + -DLOWP_OPTIM_STATE_BF16 (bf16 state kernels) */
 };
 
 /* One driver call: what the two primitives need. */
 struct cl_optim_call {
     struct lowp_context *ctx;
     struct lowp_cl_optim *o;
+    const char *options;  /* o->options or o->options_bf16 (state format of the call) */
     size_t n_tensors, n_chunks;
 };
 
@@ -93,6 +97,8 @@ static lowp_status cache_get(struct lowp_context *ctx, struct lowp_cl_optim **ou
         if (clGetDeviceInfo(cl->device, CL_DEVICE_SINGLE_FP_CONFIG, sizeof fp, &fp, NULL) == CL_SUCCESS &&
             (fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT))
             snprintf(o->options, sizeof o->options, "-cl-fp32-correctly-rounded-divide-sqrt");
+        snprintf(o->options_bf16, sizeof o->options_bf16, "%s%s-DLOWP_OPTIM_STATE_BF16", o->options,
+                 o->options[0] ? " " : "");
         cl->optim = o;
     }
     *out = cl->optim;
@@ -216,6 +222,7 @@ static lowp_status prepare(struct lowp_context *ctx, const struct lowp_optim_ste
     }
     c->ctx = ctx;
     c->o = o;
+    c->options = d->hp->state_format == LOWP_OPTIM_STATE_BF16_SR ? o->options_bf16 : o->options;
     c->n_tensors = n;
     c->n_chunks = nc;
     return LOWP_OK;
@@ -249,7 +256,7 @@ static lowp_status upload_coef(const struct cl_optim_call *c, const float *coef)
 }
 
 static lowp_status cl_elem(void *vc, lowp_optim_phase ph, const struct lowp_optim_step_desc *d, const float *coef,
-                           void *param, void *grad, void *state)
+                           uint64_t rng, void *param, void *grad, void *state)
 {
     static const char *const names[] = {
         [LOWP_OPH_SGD] = "lowp_optim_sgd_mt",
@@ -263,16 +270,18 @@ static lowp_status cl_elem(void *vc, lowp_optim_phase ph, const struct lowp_opti
         [LOWP_OPH_SSPAM] = "lowp_optim_sspam_mt",
         [LOWP_OPH_SCALE_GRAD] = "lowp_optim_scale_grad_mt",
     };
-    (void)d;
     struct cl_optim_call *c = vc;
     if (c->n_chunks == 0)
         return LOWP_OK;
     if ((unsigned)ph >= sizeof names / sizeof names[0] || names[ph] == NULL)
         return lowp_error(LOWP_ERR_INVALID_ARG, "opencl optim: unknown phase %d", (int)ph);
     cl_kernel k;
-    LOWP_TRY(lowp_cl_kernel_get(c->ctx, "optim", c->o->options, names[ph], &k));
+    LOWP_TRY(lowp_cl_kernel_get(c->ctx, "optim", c->options, names[ph], &k));
     LOWP_TRY(upload_coef(c, coef));
     LOWP_TRY(set_common_args(c, k, param, grad, state));
+    cl_ulong seed = d->hp->seed, crng = rng;
+    LOWP_CL_ARG(k, 7, seed);
+    LOWP_CL_ARG(k, 8, crng);
     /* Any power of two up to 256 divides the global size (n_chunks * 256). */
     size_t local = lowp_cl_local_size(c->ctx, k, OPT_LANES, OPT_LANES);
     size_t global = c->n_chunks * OPT_LANES;
@@ -299,8 +308,8 @@ static lowp_status cl_reduce(void *vc, lowp_optim_reduce rd, const struct lowp_o
     if ((unsigned)rd >= sizeof names / sizeof names[0])
         return lowp_error(LOWP_ERR_INVALID_ARG, "opencl optim: unknown reduction %d", (int)rd);
     cl_kernel k, fin;
-    LOWP_TRY(lowp_cl_kernel_get(c->ctx, "optim", o->options, names[rd], &k));
-    LOWP_TRY(lowp_cl_kernel_get(c->ctx, "optim", o->options, "lowp_optim_reduce_finalize", &fin));
+    LOWP_TRY(lowp_cl_kernel_get(c->ctx, "optim", c->options, names[rd], &k));
+    LOWP_TRY(lowp_cl_kernel_get(c->ctx, "optim", c->options, "lowp_optim_reduce_finalize", &fin));
     if (rd == LOWP_ORD_SSPAM_CLIPPED || rd == LOWP_ORD_LAMB_NORMS) /* the others ignore coef */
         LOWP_TRY(upload_coef(c, coef));
     LOWP_TRY(set_common_args(c, k, param, grad, state));
@@ -324,7 +333,65 @@ static lowp_status cl_reduce(void *vc, lowp_optim_reduce rd, const struct lowp_o
     return LOWP_OK;
 }
 
-/* SWAN / SinkGD: gather each tensor's param and grad to the host, run the
+/* Launch k over n work-items (rounded up to the local size; kernels bound-check). */
+static lowp_status launch_1d(struct lowp_context *ctx, cl_kernel k, uint64_t n)
+{
+    size_t local = lowp_cl_local_size(ctx, k, 64, 64);
+    size_t global = (size_t)((n + local - 1) / local * local);
+    return lowp_cl_launch(ctx, k, 1, &global, &local);
+}
+
+/* SinkGD on one tensor with device kernels (X in the OB_WORK scratch). */
+static lowp_status cl_sinkgd(void *vc, const struct lowp_optim_hparams *hp, const struct lowp_optim_tensor *t,
+                             void *param, const void *grad)
+{
+    struct cl_optim_call *c = vc;
+    struct lowp_cl_optim *o = c->o;
+    if (t->numel > SIZE_MAX / sizeof(float))
+        return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "opencl SinkGD: tensor of %llu elements",
+                          (unsigned long long)t->numel);
+    LOWP_TRY(ensure(c->ctx, o, OB_WORK, (size_t)t->numel * sizeof(float), NULL));
+    cl_kernel kr, kc, ka;
+    LOWP_TRY(lowp_cl_kernel_get(c->ctx, "optim", c->options, "lowp_optim_sinkgd_rows", &kr));
+    LOWP_TRY(lowp_cl_kernel_get(c->ctx, "optim", c->options, "lowp_optim_sinkgd_cols", &kc));
+    LOWP_TRY(lowp_cl_kernel_get(c->ctx, "optim", c->options, "lowp_optim_sinkgd_apply", &ka));
+    cl_mem P = (cl_mem)(uintptr_t)param, G = (cl_mem)(uintptr_t)grad, X = o->mem[OB_WORK];
+    cl_ulong R = t->rows, C = t->cols, n = t->numel, zero = 0, goff = t->grad_offset, poff = t->param_offset;
+    cl_float eps = hp->eps, tr = (cl_float)sqrt((double)C), tc = (cl_float)sqrt((double)R);
+    for (uint32_t it = 0; it < hp->sinkgd_iters; ++it) {
+        cl_mem src = it == 0 ? G : X;
+        cl_ulong soff = it == 0 ? goff : zero;
+        LOWP_CL_ARG(kr, 0, src);
+        LOWP_CL_ARG(kr, 1, soff);
+        LOWP_CL_ARG(kr, 2, X);
+        LOWP_CL_ARG(kr, 3, R);
+        LOWP_CL_ARG(kr, 4, C);
+        LOWP_CL_ARG(kr, 5, tr);
+        LOWP_CL_ARG(kr, 6, eps);
+        LOWP_TRY(launch_1d(c->ctx, kr, R));
+        LOWP_CL_ARG(kc, 0, X);
+        LOWP_CL_ARG(kc, 1, R);
+        LOWP_CL_ARG(kc, 2, C);
+        LOWP_CL_ARG(kc, 3, tc);
+        LOWP_CL_ARG(kc, 4, eps);
+        LOWP_TRY(launch_1d(c->ctx, kc, C));
+    }
+    double wd = (t->flags & LOWP_OPTIM_TENSOR_NO_WEIGHT_DECAY) ? 0.0 : (double)hp->weight_decay;
+    cl_float decay = (cl_float)(1.0 - (double)hp->lr * wd);
+    cl_float step = (cl_float)((double)hp->lr * (double)hp->sinkgd_lr_scale);
+    cl_ulong xoff = hp->sinkgd_iters == 0 ? goff : 0;
+    LOWP_CL_ARG(ka, 0, P);
+    LOWP_CL_ARG(ka, 1, poff);
+    cl_mem xs = hp->sinkgd_iters == 0 ? G : X;
+    LOWP_CL_ARG(ka, 2, xs);
+    LOWP_CL_ARG(ka, 3, xoff);
+    LOWP_CL_ARG(ka, 4, n);
+    LOWP_CL_ARG(ka, 5, decay);
+    LOWP_CL_ARG(ka, 6, step);
+    return launch_1d(c->ctx, ka, n);
+}
+
+/* SWAN: gather each tensor's param and grad to the host, run the
  * CPU code (it also applies the NaN/Inf policy and advances the counters),
  * write the params back. Nothing is written if the host step fails. */
 static lowp_status host_matrix_step(struct lowp_context *ctx, const struct lowp_optim_step_desc *d,
@@ -382,11 +449,11 @@ lowp_status lowp_cl_optim_step(struct lowp_context *ctx, const struct lowp_optim
                                struct lowp_buffer *param, const struct lowp_buffer *grad, struct lowp_buffer *state,
                                struct lowp_optim_tensor_state *ts, struct lowp_optim_global_state *gs)
 {
-    if (desc->hp->kind == LOWP_OPTIM_SWAN || desc->hp->kind == LOWP_OPTIM_SINKGD)
+    if (desc->hp->kind == LOWP_OPTIM_SWAN)
         return host_matrix_step(ctx, desc, param, grad, ts, gs);
     struct cl_optim_call c;
     LOWP_TRY(prepare(ctx, desc, &c));
-    const struct lowp_optim_ops ops = {&c, cl_elem, cl_reduce};
+    const struct lowp_optim_ops ops = {&c, cl_elem, cl_reduce, cl_sinkgd};
     return lowp_optim_run_step(&ops, desc, param->handle, grad->handle, state != NULL ? state->handle : NULL, ts,
                                gs);
 }
@@ -396,7 +463,7 @@ lowp_status lowp_cl_optim_sophia_hessian(struct lowp_context *ctx, const struct 
 {
     struct cl_optim_call c;
     LOWP_TRY(prepare(ctx, desc, &c));
-    const struct lowp_optim_ops ops = {&c, cl_elem, cl_reduce};
+    const struct lowp_optim_ops ops = {&c, cl_elem, cl_reduce, NULL};
     return lowp_optim_run_sophia_hessian(&ops, desc, gnb_grad->handle, state != NULL ? state->handle : NULL);
 }
 
@@ -405,6 +472,6 @@ lowp_status lowp_cl_optim_clip_grad_norm(struct lowp_context *ctx, const struct 
 {
     struct cl_optim_call c;
     LOWP_TRY(prepare(ctx, desc, &c));
-    const struct lowp_optim_ops ops = {&c, cl_elem, cl_reduce};
+    const struct lowp_optim_ops ops = {&c, cl_elem, cl_reduce, NULL};
     return lowp_optim_run_clip_grad_norm(&ops, desc, grad->handle, max_norm, total_norm);
 }

@@ -11,9 +11,11 @@
  * Per-element state is PLANAR per tensor: slot s of element i lives at
  * element index state_offset + s*numel + i (slot order per optimizer is listed
  * at lowp_optim_state_slots()). With LOWP_OPTIM_STATE_FP32 an element is a
- * float; with LOWP_OPTIM_STATE_BF16_SR (reserved, not implemented yet) it is a
- * uint16 bf16 written with stochastic rounding keyed by (seed, element index)
- * — offsets stay element offsets, only the element size changes.
+ * float; with LOWP_OPTIM_STATE_BF16_SR it is a uint16 bf16, read exactly,
+ * updated in fp32 and written back with stochastic rounding (Philox key =
+ * hp.seed, stream from (step, tensor index, slot), counter = element index;
+ * docs/optimizers.md) — offsets stay element offsets, only the element size
+ * changes, and every device gives the same bits.
  *
  * Every per-tensor reduction (norms, max|g|) is computed in a fixed order
  * (blocks of LOWP_OPTIM_REDUCE_BLOCK elements summed in double, block partials
@@ -49,7 +51,7 @@ typedef enum lowp_optim_kind {
 /* Storage of the per-element state (m, v, h, momentum buffer). */
 typedef enum lowp_optim_state_format {
     LOWP_OPTIM_STATE_FP32    = 0,
-    LOWP_OPTIM_STATE_BF16_SR = 1  /* reserved: bf16 + stochastic rounding; LOWP_ERR_UNSUPPORTED today */
+    LOWP_OPTIM_STATE_BF16_SR = 1  /* bf16 (uint16) + stochastic rounding on every write; half the bytes */
 } lowp_optim_state_format;
 
 /* What to do when a gradient holds NaN or +-Inf. */
@@ -81,7 +83,7 @@ struct lowp_optim_hparams {
     uint32_t flags;                   /* LOWP_OPTIM_FLAG_* */
     lowp_optim_state_format state_format;
     lowp_optim_nonfinite nonfinite;
-    uint64_t seed;                    /* stochastic rounding of bf16 state (reserved) */
+    uint64_t seed;                    /* Philox key of the bf16 state's stochastic rounding */
 
     float lr;
     float beta1, beta2;               /* AdamW/LAMB/SPAM/Stable-SPAM/Sophia betas; Lion's (b1, b2) */

@@ -95,9 +95,7 @@ lowp_status lowp_optim_hparams_validate(const struct lowp_optim_hparams *hp)
     LOWP_CHECK_ARG((unsigned)hp->kind < LOWP_OPTIM_KIND_COUNT,
                    "optimizer: unknown kind %d", (int)hp->kind);
     const char *name = kind_names[hp->kind];
-    if (hp->state_format == LOWP_OPTIM_STATE_BF16_SR)
-        return lowp_error(LOWP_ERR_UNSUPPORTED, "%s: bf16 optimizer state (stochastic rounding) is not implemented yet", name);
-    LOWP_CHECK_ARG(hp->state_format == LOWP_OPTIM_STATE_FP32, "%s: unknown state_format %d", name, (int)hp->state_format);
+    LOWP_CHECK_ARG(hp->state_format == LOWP_OPTIM_STATE_FP32 || hp->state_format == LOWP_OPTIM_STATE_BF16_SR, "%s: unknown state_format %d", name, (int)hp->state_format);
     LOWP_CHECK_ARG(hp->nonfinite == LOWP_OPTIM_NONFINITE_SKIP || hp->nonfinite == LOWP_OPTIM_NONFINITE_PROPAGATE,
                    "%s: unknown nonfinite policy %d", name, (int)hp->nonfinite);
     LOWP_CHECK_ARG((hp->flags & ~0xFFu) == 0, "%s: unknown flag bits 0x%x", name, (unsigned)(hp->flags & ~0xFFu));

@@ -63,16 +63,33 @@ typedef enum lowp_optim_reduce {
 struct lowp_optim_ops {
     void *ctx;
     lowp_status (*elem)(void *ctx, lowp_optim_phase ph, const struct lowp_optim_step_desc *d, const float *coef,
-                        void *param, void *grad, void *state);
+                        uint64_t rng, void *param, void *grad, void *state);
     lowp_status (*reduce)(void *ctx, lowp_optim_reduce rd, const struct lowp_optim_step_desc *d, const float *coef,
                           const void *param, const void *grad, const void *state, double *out);
+    /* SinkGD on one tensor (offsets inside t) on the backend's handles; NULL =
+     * the host code of optim_matrix.c on host pointers. */
+    lowp_status (*sinkgd)(void *ctx, const struct lowp_optim_hparams *hp, const struct lowp_optim_tensor *t,
+                          void *param, const void *grad);
 };
+
+/* Stochastic rounding of bf16 state (hp.state_format = BF16_SR). The Philox
+ * key is hp.seed, the counter is the element index inside the tensor and the
+ * 64-bit stream is
+ *     (call << 32) | (purpose << 30) | (tensor index << 2) | slot
+ * with call = the step number being made (gs.step + 1) for a step and
+ * 0 for a Sophia Hessian refresh (its API has no step counter: callers that
+ * want fresh bits per refresh vary hp.seed, e.g. seed + gs.step), purpose
+ * 0 = step, 1 = Hessian refresh. The driver passes rng = (call << 32) | (purpose << 30) to elem();
+ * the backends add the tensor index and slot. So no two writes of one run
+ * share random bits (up to 2^32 calls and 2^28 tensors). */
+#define LOWP_OPTIM_SR_RNG(call, purpose) (((uint64_t)(call) << 32) | ((uint64_t)(purpose) << 30))
+#define LOWP_OPTIM_SR_TENSOR(rng, k) ((rng) | ((uint64_t)(k) << 2))
 
 /* The drivers. They validate, apply the NaN/Inf policy, compute every per
  * tensor scalar on the host (double, rounded once to float) and call ops in
  * phase order: e.g. LAMB = elem(MOMENTS), reduce(LAMB_NORMS), elem(APPLY);
- * Stable-SPAM = reduce(MAXABS), reduce(SSPAM_CLIPPED), elem(SSPAM). SWAN and
- * SinkGD run on host pointers only (optim_matrix.c). */
+ * Stable-SPAM = reduce(MAXABS), reduce(SSPAM_CLIPPED), elem(SSPAM). SWAN runs
+ * on host pointers (optim_matrix.c); SinkGD too unless ops->sinkgd is set. */
 lowp_status lowp_optim_run_step(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d,
                                 void *param, const void *grad, void *state,
                                 struct lowp_optim_tensor_state *ts, struct lowp_optim_global_state *gs);

@@ -74,11 +74,13 @@ static lowp_status check_buffers(const struct lowp_optim_step_desc *d, const voi
 struct scratch {
     float *coef;
     double *red;
+    uint64_t rng;   /* LOWP_OPTIM_SR_RNG of this call (bf16 state rounding) */
 };
 
 static lowp_status scratch_alloc(struct scratch *w, size_t n)
 {
     size_t m = n ? n : 1;
+    w->rng = 0;
     w->coef = calloc(m * LOWP_OPTIM_NCOEF, sizeof(float));
     w->red = calloc(m * 2, sizeof(double));
     if (w->coef == NULL || w->red == NULL) {
@@ -185,7 +187,7 @@ static lowp_status run_lamb(const struct lowp_optim_ops *ops, const struct lowp_
             c[LOWP_OC_X1] = (float)(1.0 - pow((double)hp->beta2, (double)step));
         }
     }
-    LOWP_TRY(ops->elem(ops->ctx, LOWP_OPH_LAMB_MOMENTS, d, w->coef, param, grad, state));
+    LOWP_TRY(ops->elem(ops->ctx, LOWP_OPH_LAMB_MOMENTS, d, w->coef, w->rng, param, grad, state));
     LOWP_TRY(ops->reduce(ops->ctx, LOWP_ORD_LAMB_NORMS, d, w->coef, param, grad, state, w->red));
     for (size_t k = 0; k < d->n_tensors; ++k) {
         const struct lowp_optim_tensor *t = &d->tensors[k];
@@ -202,7 +204,7 @@ static lowp_status run_lamb(const struct lowp_optim_ops *ops, const struct lowp_
         w->coef[k * LOWP_OPTIM_NCOEF + LOWP_OC_STEP] = (float)(ratio * (double)hp->lr);
         ts[k].step += 1;
     }
-    return ops->elem(ops->ctx, LOWP_OPH_LAMB_APPLY, d, w->coef, param, grad, state);
+    return ops->elem(ops->ctx, LOWP_OPH_LAMB_APPLY, d, w->coef, w->rng, param, grad, state);
 }
 
 static lowp_status run_sspam(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d, void *param,
@@ -252,15 +254,17 @@ static lowp_status run_sspam(const struct lowp_optim_ops *ops, const struct lowp
         c[LOWP_OC_C2S] = (float)sqrt(1.0 - pow((double)hp->beta2, (double)step));
         s->step = step;
     }
-    return ops->elem(ops->ctx, LOWP_OPH_SSPAM, d, w->coef, param, grad, state);
+    return ops->elem(ops->ctx, LOWP_OPH_SSPAM, d, w->coef, w->rng, param, grad, state);
 }
 
-static lowp_status run_matrix(const struct lowp_optim_step_desc *d, float *param, const float *grad,
-                              struct lowp_optim_tensor_state *ts)
+static lowp_status run_matrix(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d,
+                              float *param, const float *grad, struct lowp_optim_tensor_state *ts)
 {
     for (size_t k = 0; k < d->n_tensors; ++k) {
         const struct lowp_optim_tensor *t = &d->tensors[k];
-        if (t->numel != 0) {
+        if (t->numel != 0 && d->hp->kind == LOWP_OPTIM_SINKGD && ops->sinkgd != NULL) {
+            LOWP_TRY(ops->sinkgd(ops->ctx, d->hp, t, param, grad));   /* device handles, offsets in t */
+        } else if (t->numel != 0) {
             float *p = param + t->param_offset;
             const float *g = grad + t->grad_offset;
             LOWP_TRY(d->hp->kind == LOWP_OPTIM_SWAN ? lowp_optim_swan_tensor(d->hp, t, p, g)
@@ -276,11 +280,12 @@ static lowp_status run_step(const struct lowp_optim_ops *ops, const struct lowp_
                             struct lowp_optim_global_state *gs, struct scratch *w)
 {
     const struct lowp_optim_hparams *hp = d->hp;
+    w->rng = LOWP_OPTIM_SR_RNG(gs->step + 1, 0);
     LOWP_TRY(scan_nonfinite(ops, d, grad, w, "gradient"));
     switch (hp->kind) {
     case LOWP_OPTIM_SWAN:
     case LOWP_OPTIM_SINKGD:
-        LOWP_TRY(run_matrix(d, (float *)param, (const float *)grad, ts));
+        LOWP_TRY(run_matrix(ops, d, (float *)param, (const float *)grad, ts));
         break;
     case LOWP_OPTIM_LAMB:
         LOWP_TRY(run_lamb(ops, d, param, grad, state, ts, w));
@@ -298,7 +303,7 @@ static lowp_status run_step(const struct lowp_optim_ops *ops, const struct lowp_
             coef_single(hp, &d->tensors[k], &ts[k], gs, ts[k].step + 1, spam_scale, w->coef + k * LOWP_OPTIM_NCOEF);
             ts[k].step += 1;
         }
-        LOWP_TRY(ops->elem(ops->ctx, phase[hp->kind], d, w->coef, param, grad, state));
+        LOWP_TRY(ops->elem(ops->ctx, phase[hp->kind], d, w->coef, w->rng, param, grad, state));
         break;
     }
     }
@@ -336,7 +341,8 @@ lowp_status lowp_optim_run_sophia_hessian(const struct lowp_optim_ops *ops, cons
     lowp_status st = scan_nonfinite(ops, d, gnb_grad, &w, "GNB gradient");
     if (st == LOWP_OK) {
         for (size_t k = 0; k < d->n_tensors; ++k) coef_init(w.coef + k * LOWP_OPTIM_NCOEF, d->hp);
-        st = ops->elem(ops->ctx, LOWP_OPH_SOPHIA_HESS, d, w.coef, NULL, (void *)(uintptr_t)gnb_grad, state);
+        st = ops->elem(ops->ctx, LOWP_OPH_SOPHIA_HESS, d, w.coef, LOWP_OPTIM_SR_RNG(0, 1), NULL,
+                       (void *)(uintptr_t)gnb_grad, state);
     }
     scratch_free(&w);
     return st;
@@ -364,7 +370,7 @@ lowp_status lowp_optim_run_clip_grad_norm(const struct lowp_optim_ops *ops, cons
             st = lowp_error(LOWP_ERR_NUMERIC, "clip_grad_norm: gradient norm is %g; gradients left unchanged", total);
         } else if (!(coef >= 1.0)) {   /* NaN coef (propagate policy) also scales */
             for (size_t k = 0; k < d->n_tensors; ++k) w.coef[k * LOWP_OPTIM_NCOEF + LOWP_OC_X0] = (float)coef;
-            st = ops->elem(ops->ctx, LOWP_OPH_SCALE_GRAD, d, w.coef, NULL, grad, NULL);
+            st = ops->elem(ops->ctx, LOWP_OPH_SCALE_GRAD, d, w.coef, 0, NULL, grad, NULL);
         }
     }
     scratch_free(&w);

@@ -9,9 +9,15 @@
 #include "optim/optim_elem.h"
 #include "optim/optim_internal.h"
 
-static void ref_elem(lowp_optim_phase ph, uint64_t n, const float *c, float *p, float *g, float *s)
+/* s32 (fp32 state) or s16 (bf16 state, the other NULL); sbase = stream base of the tensor. */
+static void ref_elem(lowp_optim_phase ph, uint64_t n, const float *c, float *p, float *g, float *s32,
+                     uint16_t *s16, uint64_t seed, uint64_t sbase)
 {
+    uint32_t nread, wmask;
+    lowp_oe_phase_slots(ph, c, &nread, &wmask);
     for (uint64_t i = 0; i < n; ++i) {
+        float s[3] = {0.0f, 0.0f, 0.0f};
+        lowp_oe_load(s, nread, i, n, s32, s16);
         switch (ph) {
         case LOWP_OPH_SGD:          lowp_oe_sgd(c, i, n, p, g, s); break;
         case LOWP_OPH_ADAMW:        lowp_oe_adamw(c, i, n, p, g, s); break;
@@ -24,18 +30,21 @@ static void ref_elem(lowp_optim_phase ph, uint64_t n, const float *c, float *p, 
         case LOWP_OPH_SSPAM:        lowp_oe_sspam(c, i, n, p, g, s); break;
         case LOWP_OPH_SCALE_GRAD:   lowp_oe_scale_grad(c, i, g); break;
         }
+        lowp_oe_store(s, nread, wmask, i, n, s32, s16, seed, sbase);
     }
 }
 
 /* Contribution of element i to reduction rd (a, b: the two accumulators). */
 static void ref_reduce_one(lowp_optim_reduce rd, uint64_t i, uint64_t n, const float *c, const float *p,
-                           const float *g, const float *s, double *a, double *b)
+                           const float *g, const float *s32, const uint16_t *s16, double *a, double *b)
 {
     switch (rd) {
     case LOWP_ORD_GRAD_SUMSQ:  *a += (double)g[i] * (double)g[i]; break;
     case LOWP_ORD_GRAD_MAXABS: { double v = fabs((double)g[i]); if (v > *a) *a = v; break; }
     case LOWP_ORD_SSPAM_CLIPPED: { double v = (double)lowp_oe_sspam_clip(c, g[i]); *a += v * v; break; }
     case LOWP_ORD_LAMB_NORMS: {
+        float s[3];
+        lowp_oe_load(s, 2, i, n, s32, s16);
         double u = (double)lowp_oe_lamb_u(c, i, n, p, s);
         *a += (double)p[i] * (double)p[i];
         *b += u * u;
@@ -46,13 +55,13 @@ static void ref_reduce_one(lowp_optim_reduce rd, uint64_t i, uint64_t n, const f
 }
 
 static void ref_reduce(lowp_optim_reduce rd, uint64_t n, const float *c, const float *p, const float *g,
-                       const float *s, double out[2])
+                       const float *s, const uint16_t *s16, double out[2])
 {
     double ta = 0.0, tb = 0.0;
     for (uint64_t b0 = 0; b0 < n; b0 += LOWP_OPTIM_REDUCE_BLOCK) {
         uint64_t b1 = n - b0 < LOWP_OPTIM_REDUCE_BLOCK ? n : b0 + LOWP_OPTIM_REDUCE_BLOCK;
         double a = 0.0, b = 0.0;
-        for (uint64_t i = b0; i < b1; ++i) ref_reduce_one(rd, i, n, c, p, g, s, &a, &b);
+        for (uint64_t i = b0; i < b1; ++i) ref_reduce_one(rd, i, n, c, p, g, s, s16, &a, &b);
         if (rd == LOWP_ORD_GRAD_MAXABS) { if (a > ta) ta = a; }
         else { ta += a; tb += b; }
     }
@@ -62,15 +71,18 @@ static void ref_reduce(lowp_optim_reduce rd, uint64_t n, const float *c, const f
 
 /* Multi-tensor wrappers: one call per phase covers every tensor, in tensor order. */
 static lowp_status ref_elem_mt(void *ctx, lowp_optim_phase ph, const struct lowp_optim_step_desc *d, const float *coef,
-                              void *param, void *grad, void *state)
+                              uint64_t rng, void *param, void *grad, void *state)
 {
     (void)ctx;
-    float *P = param, *G = grad, *S = state;
+    const int bf16 = d->hp->state_format == LOWP_OPTIM_STATE_BF16_SR;
+    float *P = param, *G = grad, *S = bf16 ? NULL : state;
+    uint16_t *S16 = bf16 ? state : NULL;
     for (size_t k = 0; k < d->n_tensors; ++k) {
         const struct lowp_optim_tensor *t = &d->tensors[k];
         if (t->numel == 0) continue;
         ref_elem(ph, t->numel, coef + k * LOWP_OPTIM_NCOEF, P ? P + t->param_offset : NULL,
-                 G ? G + t->grad_offset : NULL, S ? S + t->state_offset : NULL);
+                 G ? G + t->grad_offset : NULL, S ? S + t->state_offset : NULL,
+                 S16 ? S16 + t->state_offset : NULL, d->hp->seed, LOWP_OPTIM_SR_TENSOR(rng, k));
     }
     return LOWP_OK;
 }
@@ -79,18 +91,21 @@ static lowp_status ref_reduce_mt(void *ctx, lowp_optim_reduce rd, const struct l
                                 const void *param, const void *grad, const void *state, double *out)
 {
     (void)ctx;
-    const float *P = param, *G = grad, *S = state;
+    const int bf16 = d->hp->state_format == LOWP_OPTIM_STATE_BF16_SR;
+    const float *P = param, *G = grad, *S = bf16 ? NULL : state;
+    const uint16_t *S16 = bf16 ? state : NULL;
     for (size_t k = 0; k < d->n_tensors; ++k) {
         const struct lowp_optim_tensor *t = &d->tensors[k];
         out[2 * k] = out[2 * k + 1] = 0.0;
         if (t->numel == 0) continue;
         ref_reduce(rd, t->numel, coef + k * LOWP_OPTIM_NCOEF, P ? P + t->param_offset : NULL,
-                   G ? G + t->grad_offset : NULL, S ? S + t->state_offset : NULL, &out[2 * k]);
+                   G ? G + t->grad_offset : NULL, S ? S + t->state_offset : NULL,
+                   S16 ? S16 + t->state_offset : NULL, &out[2 * k]);
     }
     return LOWP_OK;
 }
 
-static const struct lowp_optim_ops ref_ops = {NULL, ref_elem_mt, ref_reduce_mt};
+static const struct lowp_optim_ops ref_ops = {NULL, ref_elem_mt, ref_reduce_mt, NULL};
 
 lowp_status lowp_ref_optim_step(const struct lowp_optim_step_desc *d, float *param, const float *grad,
                                 void *state, struct lowp_optim_tensor_state *ts,
