@@ -72,6 +72,25 @@ struct lowp_optim_ops {
                           void *param, const void *grad);
 };
 
+/* The two host backends (the scalar reference and the fast CPU path) differ
+ * only in how they process one tensor. Their lowp_optim_ops share the
+ * multi-tensor loops below, with ctx pointing at their per-tensor functions.
+ * Pointers are host pointers; offsets come from the tensor list. */
+typedef void (*lowp_optim_host_elem_fn)(lowp_optim_phase ph, uint64_t n, const float *c, float *p, float *g,
+                                        float *s32, uint16_t *s16, uint64_t seed, uint64_t sbase);
+typedef void (*lowp_optim_host_reduce_fn)(lowp_optim_reduce rd, uint64_t n, const float *c, const float *p,
+                                          const float *g, const float *s, const uint16_t *s16, double out[2]);
+struct lowp_optim_host_kernels {
+    lowp_optim_host_elem_fn elem;
+    lowp_optim_host_reduce_fn reduce;
+};
+/* lowp_optim_ops.elem / .reduce for a host backend; ctx is a struct lowp_optim_host_kernels. */
+lowp_status lowp_optim_host_elem_mt(void *ctx, lowp_optim_phase ph, const struct lowp_optim_step_desc *d,
+                                    const float *coef, uint64_t rng, void *param, void *grad, void *state);
+lowp_status lowp_optim_host_reduce_mt(void *ctx, lowp_optim_reduce rd, const struct lowp_optim_step_desc *d,
+                                      const float *coef, const void *param, const void *grad, const void *state,
+                                      double *out);
+
 /* Stochastic rounding of bf16 state (hp.state_format = BF16_SR). The Philox
  * key is hp.seed, the counter is the element index inside the tensor and the
  * 64-bit stream is

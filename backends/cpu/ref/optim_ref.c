@@ -69,43 +69,9 @@ static void ref_reduce(lowp_optim_reduce rd, uint64_t n, const float *c, const f
     out[1] = tb;
 }
 
-/* Multi-tensor wrappers: one call per phase covers every tensor, in tensor order. */
-static lowp_status ref_elem_mt(void *ctx, lowp_optim_phase ph, const struct lowp_optim_step_desc *d, const float *coef,
-                              uint64_t rng, void *param, void *grad, void *state)
-{
-    (void)ctx;
-    const int bf16 = d->hp->state_format == LOWP_OPTIM_STATE_BF16_SR;
-    float *P = param, *G = grad, *S = bf16 ? NULL : state;
-    uint16_t *S16 = bf16 ? state : NULL;
-    for (size_t k = 0; k < d->n_tensors; ++k) {
-        const struct lowp_optim_tensor *t = &d->tensors[k];
-        if (t->numel == 0) continue;
-        ref_elem(ph, t->numel, coef + k * LOWP_OPTIM_NCOEF, P ? P + t->param_offset : NULL,
-                 G ? G + t->grad_offset : NULL, S ? S + t->state_offset : NULL,
-                 S16 ? S16 + t->state_offset : NULL, d->hp->seed, LOWP_OPTIM_SR_TENSOR(rng, k));
-    }
-    return LOWP_OK;
-}
-
-static lowp_status ref_reduce_mt(void *ctx, lowp_optim_reduce rd, const struct lowp_optim_step_desc *d, const float *coef,
-                                const void *param, const void *grad, const void *state, double *out)
-{
-    (void)ctx;
-    const int bf16 = d->hp->state_format == LOWP_OPTIM_STATE_BF16_SR;
-    const float *P = param, *G = grad, *S = bf16 ? NULL : state;
-    const uint16_t *S16 = bf16 ? state : NULL;
-    for (size_t k = 0; k < d->n_tensors; ++k) {
-        const struct lowp_optim_tensor *t = &d->tensors[k];
-        out[2 * k] = out[2 * k + 1] = 0.0;
-        if (t->numel == 0) continue;
-        ref_reduce(rd, t->numel, coef + k * LOWP_OPTIM_NCOEF, P ? P + t->param_offset : NULL,
-                   G ? G + t->grad_offset : NULL, S ? S + t->state_offset : NULL,
-                   S16 ? S16 + t->state_offset : NULL, &out[2 * k]);
-    }
-    return LOWP_OK;
-}
-
-static const struct lowp_optim_ops ref_ops = {NULL, ref_elem_mt, ref_reduce_mt, NULL};
+/* The shared multi-tensor loops (src/optim/optim_host.c) call these per tensor. */
+static struct lowp_optim_host_kernels ref_kernels = {ref_elem, ref_reduce};
+static const struct lowp_optim_ops ref_ops = {&ref_kernels, lowp_optim_host_elem_mt, lowp_optim_host_reduce_mt, NULL};
 
 lowp_status lowp_ref_optim_step(const struct lowp_optim_step_desc *d, float *param, const float *grad,
                                 void *state, struct lowp_optim_tensor_state *ts,
