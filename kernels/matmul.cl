@@ -306,7 +306,7 @@ static inline float lowp_qmm_value(__global const uchar *codes, __global const u
 /* Arguments: m, n, k; alpha, beta; then per operand (A, then B): codes,
  * scales, tensor decode scale (fp32 bits at [0]; not read for E8M0),
  * element format, scale format (LOWP_CC_*), block, access (QMM_*); then
- * c, ldc. A k-outer operand (QMM_TILE_KOUTER) is staged with neighbouring
+ * c, ldc, offc (C(i, j) = c[offc + i*ldc + j]). A k-outer operand (QMM_TILE_KOUTER) is staged with neighbouring
  * items on neighbouring rows, the others with neighbouring items along k,
  * so that the global reads of a work-group stay contiguous either way.
  * Each work-group computes a (TS*WPT) x (TS*WPT) tile of C; item (lx, ly)
@@ -322,8 +322,9 @@ lowp_qmatmul_tiled(ulong m, ulong n, ulong k, float alpha, float beta, __global 
                    __global const uchar *a_scales, __global const uint *a_sdec, int a_elem, int a_sfmt, uint a_block,
                    int a_acc, __global const uchar *b_codes, __global const uchar *b_scales,
                    __global const uint *b_sdec, int b_elem, int b_sfmt, uint b_block, int b_acc, __global float *c,
-                   ulong ldc)
+                   ulong ldc, ulong offc)
 {
+    c += offc;
     __local float As[QMM_T][QMM_TS + 1];
     __local float Bs[QMM_T][QMM_TS + 1];
     uint lx = (uint)get_local_id(0), ly = (uint)get_local_id(1), lid = ly * QMM_TS + lx;

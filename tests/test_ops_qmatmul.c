@@ -81,7 +81,8 @@ static void qmm_check(struct th *t, lowp_context *ctx, const struct lowp_qmatmul
     char what[200];
     snprintf(what, sizeof what, "%s: m=%zu n=%zu k=%zu alpha=%g beta=%g", label, d->m, d->n, d->k, (double)d->alpha,
              (double)d->beta);
-    size_t ce = (d->m - 1) * d->ldc + d->n;
+    const size_t off = d->offset_c;
+    size_t ce = off + (d->m - 1) * d->ldc + d->n;
     float *c0 = malloc(ce * 4), *ref = malloc(ce * 4), *seq = malloc(ce * 4), *scale = malloc(ce * 4);
     float *got = malloc(ce * 4), *abs_a = malloc(d->m * d->k * 4), *abs_b = malloc(d->n * d->k * 4);
     lowp_buffer *bac = NULL, *bas = NULL, *bat = NULL, *bbc = NULL, *bbs = NULL, *bbt = NULL, *bc = NULL;
@@ -91,13 +92,15 @@ static void qmm_check(struct th *t, lowp_context *ctx, const struct lowp_qmatmul
         goto done;
     }
     th_fill_uniform(c0, ce, -1.0f, 1.0f, seed + 2);
-    for (size_t i = 0; i < d->m; ++i) /* ld padding of C: a marker that must survive */
-        for (size_t j = d->n; j < d->ldc && i * d->ldc + j < ce; ++j)
-            c0[i * d->ldc + j] = 12345.0f;
+    for (size_t e = 0; e < off; ++e) /* before offset_c and ld padding: markers that must survive */
+        c0[e] = -777.0f;
+    for (size_t i = 0; i < d->m; ++i)
+        for (size_t j = d->n; j < d->ldc && off + i * d->ldc + j < ce; ++j)
+            c0[off + i * d->ldc + j] = 12345.0f;
     if (d->beta == 0.0f)
         for (size_t i = 0; i < d->m; ++i)
             for (size_t j = 0; j < d->n; ++j)
-                c0[i * d->ldc + j] = NAN;
+                c0[off + i * d->ldc + j] = NAN;
     memcpy(ref, c0, ce * 4), memcpy(seq, c0, ce * 4);
     if (!th_ok(t, lowp_ref_matmul_quantized(d, a.codes, a.scales, a.ts, b.codes, b.scales, b.ts, ref, ce), "ref") ||
         !th_ok(t, lowp_ref_matmul_quantized_f32seq(d, a.codes, a.scales, a.ts, b.codes, b.scales, b.ts, seq, ce),
@@ -116,7 +119,7 @@ static void qmm_check(struct th *t, lowp_context *ctx, const struct lowp_qmatmul
     lowp_matmul_desc_init(&g, d->m, d->n, d->k);
     g.trans_a = d->trans_a, g.lda = d->trans_a == LOWP_MATMUL_TRANS_T ? d->m : d->k;
     g.trans_b = d->trans_b == LOWP_MATMUL_TRANS_T ? LOWP_MATMUL_TRANS_N : LOWP_MATMUL_TRANS_T;
-    g.ldb = d->trans_b == LOWP_MATMUL_TRANS_T ? d->n : d->k, g.ldc = d->ldc;
+    g.ldb = d->trans_b == LOWP_MATMUL_TRANS_T ? d->n : d->k, g.ldc = d->ldc, g.offset_c = off;
     g.alpha = fabsf(d->alpha), g.beta = fabsf(d->beta);
     if (!th_ok(t, lowp_ref_matmul(&g, abs_a, d->m * d->k, abs_b, d->n * d->k, scale, ce), "scale"))
         goto done;
@@ -133,12 +136,12 @@ static void qmm_check(struct th *t, lowp_context *ctx, const struct lowp_qmatmul
         goto done;
     double bound_u = 2.0 * ((double)d->k + 2.0) * U_F32;
     for (size_t e = 0; e < ce; ++e) {
-        int inside = e % d->ldc < d->n;
+        int inside = e >= off && (e - off) % d->ldc < d->n;
         double err = fabs((double)got[e] - (double)ref[e]);
         if ((!inside && bits_of(got[e]) != bits_of(c0[e])) ||
             (inside && (!(err <= bound_u * (double)scale[e]) || bits_of(got[e]) != bits_of(seq[e])))) {
             th_check(t, 0, "%s: element %zu (%s): got %.9g (0x%08x), oracle %.9g, f32seq %.9g (0x%08x), bound %.3g",
-                     what, e, inside ? "inside C" : "ld padding", got[e], bits_of(got[e]), ref[e], seq[e],
+                     what, e, inside ? "inside C" : "offset/ld padding", got[e], bits_of(got[e]), ref[e], seq[e],
                      bits_of(seq[e]), bound_u * (double)scale[e]);
             goto done;
         }
@@ -273,15 +276,16 @@ static void test_orient_edges(struct th *t, lowp_context *ctx)
     lowp_qmatmul_desc_init(&d, out, in, rows, &e5);
     lowp_qmatmul_desc_orient(&d, 'a', LOWP_MATMUL_TRANS_T, LOWP_BLOCK_COL);
     d.b = e4, lowp_qmatmul_desc_orient(&d, 'b', LOWP_MATMUL_TRANS_T, LOWP_BLOCK_COL);
-    d.beta = 1.0f;
-    qmm_check(t, ctx, &d, "mxfp8 wgrad dW += dy^T x", 432);
+    d.beta = 1.0f, d.offset_c = 77;
+    qmm_check(t, ctx, &d, "mxfp8 wgrad dW += dy^T x, C at offset 77", 432);
     /* nvfp4 recipe: W in 16 x 16 tiles for forward and dgrad */
     lowp_qmatmul_desc_init(&d, rows, out, in, &nv);
     lowp_qmatmul_desc_orient(&d, 'b', LOWP_MATMUL_TRANS_N, LOWP_BLOCK_TILE2D);
     qmm_check(t, ctx, &d, "nvfp4 forward y = x W^T, W tile2d", 433);
     lowp_qmatmul_desc_init(&d, rows, in, out, &nv);
     lowp_qmatmul_desc_orient(&d, 'b', LOWP_MATMUL_TRANS_T, LOWP_BLOCK_TILE2D);
-    qmm_check(t, ctx, &d, "nvfp4 dgrad dx = dy W, W tile2d", 434);
+    d.offset_c = 5;
+    qmm_check(t, ctx, &d, "nvfp4 dgrad dx = dy W, W tile2d, C at offset 5", 434);
 }
 
 static void expect(struct th *t, lowp_status got, lowp_status want, const char *needle, const char *what)
@@ -340,6 +344,9 @@ static void test_bad_shapes(struct th *t, lowp_context *ctx)
     lowp_qmatmul_desc_init(&x, 0, 16, 16, &nv); /* m = 0 with TILE2D k-major A: no-op */
     lowp_qmatmul_desc_orient(&x, 'a', LOWP_MATMUL_TRANS_T, LOWP_BLOCK_TILE2D);
     th_ok(t, lowp_matmul_quantized(ctx, &x, NULL, NULL, NULL, NULL, NULL, NULL, NULL), "m = 0, A T tile2d: no-op");
+    x = d, x.offset_c = 65; /* 8 x 8 C at 65 needs 129 floats, c holds 128 */
+    expect(t, lowp_matmul_quantized(ctx, &x, codes, scales, NULL, codes, scales, NULL, c), LOWP_ERR_INVALID_ARG, "'c'",
+           "offset_c past the end of C");
     x = d, x.ldc = 7;
     expect(t, lowp_matmul_quantized(ctx, &x, codes, scales, NULL, codes, scales, NULL, c), LOWP_ERR_INVALID_ARG, "ldc",
            "ldc < n");

@@ -366,7 +366,7 @@ lowp_status lowp_cl_matmul_quantized(struct lowp_context *ctx, const struct lowp
     cl_mem acm = a_codes ? (cl_mem)a_codes->handle : cm, asm_ = a_scales ? (cl_mem)a_scales->handle : cm;
     cl_mem atm = a_ts ? (cl_mem)a_ts->handle : cm, bcm = b_codes ? (cl_mem)b_codes->handle : cm;
     cl_mem bsm = b_scales ? (cl_mem)b_scales->handle : cm, btm = b_ts ? (cl_mem)b_ts->handle : cm;
-    cl_ulong m = d->m, n = d->n, kk = d->k, ldc = d->ldc;
+    cl_ulong m = d->m, n = d->n, kk = d->k, ldc = d->ldc, offc = d->offset_c;
     cl_float alpha = d->alpha, beta = d->beta;
     cl_int ae = (cl_int)d->a.elem_format, asf = (cl_int)d->a.scale_format;
     cl_int be = (cl_int)d->b.elem_format, bsf = (cl_int)d->b.scale_format;
@@ -393,6 +393,7 @@ lowp_status lowp_cl_matmul_quantized(struct lowp_context *ctx, const struct lowp
     LOWP_CL_ARG(k, 18, bacc);
     LOWP_CL_ARG(k, 19, cm);
     LOWP_CL_ARG(k, 20, ldc);
+    LOWP_CL_ARG(k, 21, offc);
     size_t tile = ts * 4; /* QMM_WPT = 4 outputs per item in each direction */
     size_t global[2] = {(d->n + tile - 1) / tile * ts, (d->m + tile - 1) / tile * ts}, local[2] = {ts, ts};
     return lowp_cl_launch(ctx, k, 2, global, local);

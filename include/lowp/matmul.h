@@ -136,15 +136,17 @@ LOWP_API lowp_status lowp_matmul(lowp_context *ctx, const struct lowp_matmul_des
  * (devices that flush fp32 subnormals excepted for subnormal products), for
  * every orientation and layout. C is row-major with leading dimension ldc;
  * beta == 0 does not read C; alpha == 0 reads neither A nor B (C = beta*C,
- * +0 when beta == 0). Only the formats fields of desc->a / desc->b
+ * +0 when beta == 0); C(i, j) is c[offset_c + i*ldc + j]. Only the formats fields of desc->a / desc->b
  * (elem_format, scale_format, block, rows, cols, layout, ld) are used; the
  * rounding/seed/amax fields are ignored, ld must be cols (packed). k must
- * be a multiple of both blocks. All buffers start at offset 0 (codes and
- * scales in bytes, tensor scales one float). */
+ * be a multiple of both blocks. The operand buffers start at offset 0
+ * (codes and scales in bytes, tensor scales one float); C at offset_c
+ * floats. */
 struct lowp_qmatmul_desc {
     size_t m, n, k;
     float alpha, beta;
     size_t ldc;               /* >= max(1, n)                                     */
+    size_t offset_c;          /* element offset of C(0, 0) in the C buffer        */
     struct lowp_quant_desc a; /* N: m x k, ROW|TILE2D;  T: k x m, COL|TILE2D; ld = cols */
     struct lowp_quant_desc b; /* N: n x k, ROW|TILE2D;  T: k x n, COL|TILE2D; ld = cols */
     lowp_matmul_trans trans_a, trans_b; /* orientation of the quantized tensors (above) */
@@ -153,7 +155,8 @@ struct lowp_qmatmul_desc {
 /* Fill `d` for C (m x n) = A (m x k) B^T (n x k) with both operands in the
  * format of `fmt` (e.g. lowp_quant_desc_mx(1, 1, LOWP_FORMAT_E4M3) or
  * lowp_quant_desc_nvfp4(1, 1); its rows/cols/ld/layout are replaced):
- * trans_a = trans_b = N, ROW layout, alpha 1, beta 0, ldc = n. Set d->b
+ * trans_a = trans_b = N, ROW layout, alpha 1, beta 0, ldc = n, offset_c
+ * 0. Set d->b
  * separately for mixed formats; lowp_qmatmul_desc_orient changes one
  * operand's orientation and layout. */
 LOWP_API void lowp_qmatmul_desc_init(struct lowp_qmatmul_desc *d, size_t m, size_t n, size_t k,
@@ -168,7 +171,8 @@ LOWP_API void lowp_qmatmul_desc_orient(struct lowp_qmatmul_desc *d, char which, 
                                        enum lowp_block_layout layout);
 
 /* Validate `d` and give the sizes the buffers need (bytes of codes and
- * scales of A and B, floats of C; any pointer may be NULL). */
+ * scales of A and B, floats of C counted from the start of the buffer,
+ * offset_c included - 0 for an empty product; any pointer may be NULL). */
 LOWP_API lowp_status lowp_qmatmul_desc_sizes(const struct lowp_qmatmul_desc *d, size_t *a_code_bytes,
                                              size_t *a_scale_bytes, size_t *b_code_bytes, size_t *b_scale_bytes,
                                              size_t *c_elems);

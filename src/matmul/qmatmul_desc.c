@@ -20,6 +20,7 @@ void lowp_qmatmul_desc_init(struct lowp_qmatmul_desc *d, size_t m, size_t n, siz
     d->alpha = 1.0f;
     d->beta = 0.0f;
     d->ldc = n > 0 ? n : 1;
+    d->offset_c = 0;
     d->trans_a = d->trans_b = LOWP_MATMUL_TRANS_N;
     struct lowp_quant_desc q = fmt != NULL ? *fmt : lowp_quant_desc_mx(1, 1, LOWP_FORMAT_E4M3);
     q.layout = LOWP_BLOCK_ROW;
@@ -121,6 +122,9 @@ lowp_status lowp_qmatmul_desc_sizes(const struct lowp_qmatmul_desc *d, size_t *a
         if (d->m - 1 > (SIZE_MAX - d->n) / d->ldc)
             return lowp_error(LOWP_ERR_INVALID_ARG, "lowp_matmul_quantized: C extent overflows size_t");
         ce = (d->m - 1) * d->ldc + d->n;
+        if (ce > SIZE_MAX - d->offset_c)
+            return lowp_error(LOWP_ERR_INVALID_ARG, "lowp_matmul_quantized: offset_c + C extent overflows size_t");
+        ce += d->offset_c;
     }
     if (a_code_bytes) *a_code_bytes = ac;
     if (a_scale_bytes) *a_scale_bytes = as;
@@ -143,6 +147,7 @@ lowp_status lowp_qmatmul_gemm_desc(const struct lowp_qmatmul_desc *d, const floa
     g->trans_b = d->trans_b == LOWP_MATMUL_TRANS_T ? LOWP_MATMUL_TRANS_N : LOWP_MATMUL_TRANS_T;
     g->ldb = d->trans_b == LOWP_MATMUL_TRANS_T ? (d->n > 0 ? d->n : 1) : d->k;
     g->ldc = d->ldc;
+    g->offset_c = d->offset_c;
     g->alpha = d->alpha;
     g->beta = d->beta;
     if (*c_needed == 0)
