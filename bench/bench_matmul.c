@@ -119,7 +119,7 @@ static lowp_status bench_shape(lowp_context *ctx, const struct lowp_device_info 
  * (lowp_quantize, ROW along k). Rows "q FORMAT fwd MxNxK" (NT); bytes = packed
  * codes + scales of both operands + C written (the fp32 "own fwd" row moves
  * 4(MK + NK) + 4MN). The NVFP4 trainer's 16x16-tile weight adds two rows:
- * "q nvfp4 2d fwd" (B TILE2D, read k-inner) and "q nvfp4 2d dgrad" (B
+ * "q nvfp4 2d fwd" (B TILE2D, read k-inner) and "q nvfp4 2d dX" (B
  * TILE2D stored k x n, read k-outer: the dgrad product dx = dy W). The wgrad
  * orientation (both operands COL, k-major) reads the same bytes as fwd. */
 struct qmm_args {
@@ -170,7 +170,7 @@ static lowp_status bench_quantized(lowp_context *ctx, const struct lowp_device_i
                 {"mxfp4", 0, LOWP_FORMAT_E2M1, LOWP_MATMUL_TRANS_N, LOWP_BLOCK_ROW, "fwd"},
                 {"nvfp4", 1, LOWP_FORMAT_E2M1, LOWP_MATMUL_TRANS_N, LOWP_BLOCK_ROW, "fwd"},
                 {"nvfp4 2d", 1, LOWP_FORMAT_E2M1, LOWP_MATMUL_TRANS_N, LOWP_BLOCK_TILE2D, "fwd"},
-                {"nvfp4 2d", 1, LOWP_FORMAT_E2M1, LOWP_MATMUL_TRANS_T, LOWP_BLOCK_TILE2D, "dgrad"}};
+                {"nvfp4 2d", 1, LOWP_FORMAT_E2M1, LOWP_MATMUL_TRANS_T, LOWP_BLOCK_TILE2D, "dX"}};
     /* first prediction: a quarter of the fp32 own engine's last rate (the
      * decode costs ~4x on CPU OpenCL drivers), so slow devices skip early */
     double flops = 2.0 * (double)m * (double)n * (double)k, rate = own_rate / 4.0;
