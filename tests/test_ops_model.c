@@ -316,6 +316,67 @@ static void test_model_dropout(struct th *t, lowp_context *ctx)
     lowp_context_close(cpu);
 }
 
+/* The recipes' two GEMM modes on one device: packed (lowp_matmul_quantized
+ * on lowp_quantize's codes) and fake (fp32 lowp_matmul on fake-quantized
+ * operands) quantize to the same values and differ only in the order of
+ * the fp32 sums, so one forward + backward must give nearly the same loss
+ * and gradients. Dimensions: multiples of 32 (MX blocks along every K, 16x16
+ * NVFP4 weight tiles); hp_layers 0 so that every layer is NVFP4. */
+static void test_model_gemm_modes(struct th *t, lowp_context *ctx)
+{
+    static const lowp_recipe_kind kinds[] = {LOWP_RECIPE_MXFP8, LOWP_RECIPE_MXFP4, LOWP_RECIPE_NVFP4};
+    static const char *const names[] = {"mxfp8", "mxfp4", "nvfp4"};
+    struct lowp_model_config cfg;
+    lowp_model_config_gpt2(&cfg, 2, 32, 2, 16);
+    cfg.vocab = 64;
+    int32_t tok[32], tgt[32];
+    for (int i = 0; i < 32; ++i)
+        tok[i] = (i * 13) % 64, tgt[i] = (i * 7 + 3) % 64;
+    for (int r = 0; r < 3; ++r) {
+        lowp_model *m[2] = {NULL, NULL};
+        float loss[2] = {0, 0}, *grads[2] = {NULL, NULL};
+        size_t np = 0;
+        for (int g = 0; g < 2; ++g) {
+            struct lowp_model_recipe rc;
+            lowp_model_recipe_default(kinds[r], &rc);
+            rc.hp_layers = 0;
+            rc.seed = 99;
+            rc.gemm = g == 0 ? LOWP_RECIPE_GEMM_FAKE : LOWP_RECIPE_GEMM_PACKED;
+            if (!th_ok(t, lowp_model_create(ctx, &cfg, &m[g]), "lowp_model_create") ||
+                !th_ok(t, lowp_model_init(m[g], 5), "lowp_model_init") ||
+                !th_ok(t, lowp_model_set_recipe(m[g], &rc), "lowp_model_set_recipe") ||
+                !th_ok(t, lowp_model_forward(m[g], tok, tgt, 2, 16, 0, &loss[g]), names[r]) ||
+                !th_ok(t, lowp_model_backward(m[g], 0), names[r]))
+                break;
+            np = lowp_model_param_count(m[g]);
+            grads[g] = malloc(np * sizeof(float));
+            if (grads[g] != NULL)
+                th_ok(t, lowp_buffer_read(lowp_model_grads(m[g]), 0, grads[g], np * sizeof(float)), "read grads");
+        }
+        if (grads[0] && grads[1]) {
+            double dl = fabs((double)loss[0] - loss[1]), e = mv_rel(grads[1], grads[0], np);
+            th_check(t, dl <= 1e-4 * fabs((double)loss[0]), "%s: packed loss %.7g vs fake %.7g", names[r],
+                     (double)loss[1], (double)loss[0]);
+            th_check(t, e <= 1e-2, "%s: packed gradients differ from fake by %.3g (relative)", names[r], e);
+            printf("     %s: loss fake %.7g packed %.7g, gradients relative difference %.3g\n", names[r],
+                   (double)loss[0], (double)loss[1], e);
+        }
+        for (int g = 0; g < 2; ++g) {
+            lowp_model_free(m[g]);
+            free(grads[g]);
+        }
+    }
+    /* a bad mode is refused */
+    lowp_model *m = NULL;
+    struct lowp_model_recipe rc;
+    lowp_model_recipe_default(LOWP_RECIPE_NVFP4, &rc);
+    rc.gemm = (lowp_recipe_gemm)9;
+    if (th_ok(t, lowp_model_create(ctx, &cfg, &m), "lowp_model_create"))
+        th_check(t, lowp_model_set_recipe(m, &rc) == LOWP_ERR_INVALID_ARG && strstr(lowp_last_error(), "gemm"),
+                 "gemm mode 9 refused: %s", lowp_last_error());
+    lowp_model_free(m);
+}
+
 static void test_bad_args(struct th *t, lowp_context *ctx)
 {
     lowp_buffer *b = NULL;
@@ -347,6 +408,7 @@ const struct th_case th_model_cases[] = {
     {"model_dropout", test_dropout, 0},
     {"model_xent", test_xent, 1},
     {"model_bias", test_bias, 1},
+    {"model_gemm_modes", test_model_gemm_modes, 0},
     {"model_vs_pytorch", test_model_pytorch, 0},
     {"model_dropout_vs_cpu", test_model_dropout, 0},
     {"model_bad_args", test_bad_args, 0},
