@@ -320,6 +320,13 @@ LOWP_CC_FN void lowp_cc_f32_split(uint32_t bits, uint32_t *sign, uint64_t *sig, 
 /* IEEE fp32 multiply, round to nearest even, subnormals exact (software). */
 LOWP_CC_FN uint32_t lowp_cc_f32_mul(uint32_t a, uint32_t b)
 {
+#ifdef LOWP_CC_HW_MUL
+    /* the common case first: one well-predicted test before the specials */
+    if (lowp_cc_f32_normal(a) && lowp_cc_f32_normal(b)) {
+        uint32_t r = lowp_cc_hw_mul(a, b);
+        if (lowp_cc_f32_normal(r)) return r;
+    }
+#endif
     uint32_t sa = a >> 31, sb = b >> 31, s = sa ^ sb;
     uint32_t aa = a & 0x7FFFFFFFu, ab = b & 0x7FFFFFFFu;
     if (aa > 0x7F800000u || ab > 0x7F800000u) return 0x7FC00000u;
@@ -328,12 +335,6 @@ LOWP_CC_FN uint32_t lowp_cc_f32_mul(uint32_t a, uint32_t b)
         return (s << 31) | 0x7F800000u;
     }
     if (aa == 0u || ab == 0u) return s << 31;
-#ifdef LOWP_CC_HW_MUL
-    if (lowp_cc_f32_normal(a) && lowp_cc_f32_normal(b)) {
-        uint32_t r = lowp_cc_hw_mul(a, b);
-        if (lowp_cc_f32_normal(r)) return r;
-    }
-#endif
     uint32_t t; uint64_t ma, mb; int32_t ea, eb;
     lowp_cc_f32_split(aa, &t, &ma, &ea);
     lowp_cc_f32_split(ab, &t, &mb, &eb);

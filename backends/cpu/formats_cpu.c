@@ -193,7 +193,15 @@ static inline void do_block(const struct lowp_quant_desc *d, const float *x, siz
     const uint32_t emaxv = lowp_cc_max_bits(ef);
     int nan_scale = sc == lowp_cc_format(sf).nanmag;
     double clip_at = two ? 0.0 : ldexp((double)lowp_f32_from_bits(emaxv), (int)sc - 127);
-    unsigned bits = lowp_format_bits(d->elem_format);
+    const unsigned bits = ef == LOWP_CC_E2M1 ? 4u : (ef == LOWP_CC_E3M2 || ef == LOWP_CC_E2M3) ? 6u : 8u;
+    /* Decoded output of every code when the block has at least as many
+     * elements as the format has codes (fp4 and fp6 in 16/32-blocks and 2D
+     * tiles): one table per block instead of a decode per element. */
+    uint32_t dec[64];
+    const int use_table = bits <= 6u && ((size_t)1 << bits) <= bl;
+    if (use_table)
+        for (uint32_t c = 0; c < (1u << bits); ++c)
+            dec[c] = two ? lowp_cc_elem_decode2_value(ef, c, scale_bits, ts[1]) : lowp_cc_elem_decode_mx(ef, c, sc);
     uint32_t w[4] = {0, 0, 0, 0};
     uint64_t q = UINT64_MAX;
     struct blk_stats s;
@@ -206,11 +214,11 @@ static inline void do_block(const struct lowp_quant_desc *d, const float *x, siz
         if (two) {
             uint32_t v = lowp_cc_f32_mul(xb[k], enc);
             code = lowp_cc_elem_encode2_scaled(ef, v, emaxv, sr, w[idx & 3u]);
-            yb = lowp_cc_elem_decode2_value(ef, code, scale_bits, ts[1]);
+            yb = use_table ? dec[code] : lowp_cc_elem_decode2_value(ef, code, scale_bits, ts[1]);
             clipped = !nan_scale && (v & 0x7FFFFFFFu) > emaxv;
         } else {
             code = lowp_cc_elem_encode_mx(ef, xb[k], sc, sr, w[idx & 3u], nonsat);
-            yb = lowp_cc_elem_decode_mx(ef, code, sc);
+            yb = use_table ? dec[code] : lowp_cc_elem_decode_mx(ef, code, sc);
             clipped = sc != 0xFFu && fabs((double)lowp_f32_from_bits(xb[k])) > clip_at;
         }
         if (codes) lowp_pack_put(codes, bits, lowp_quant_storage(d, rr[k], cc[k]), code);
