@@ -296,30 +296,21 @@ LOWP_OMP(omp parallel for schedule(static))
 lowp_status lowp_cpu_quantize(const struct lowp_quant_desc *d, const float *x, uint8_t *codes,
                               uint8_t *scales, float *tensor_scale, struct lowp_quant_stats *stats)
 {
-    LOWP_TRY(lowp_quant_check(d));
-    LOWP_CHECK_NOT_NULL(x);
-    LOWP_CHECK_NOT_NULL(codes);
-    LOWP_CHECK_NOT_NULL(scales);
-    if (lowp_quant_two_level(d)) LOWP_CHECK_NOT_NULL(tensor_scale);
+    LOWP_TRY(lowp_quant_check_quantize(d, x, codes, scales, tensor_scale));
     return run_blocks(d, x, codes, scales, tensor_scale, NULL, stats);
 }
 
 lowp_status lowp_cpu_fake_quantize(const struct lowp_quant_desc *d, const float *x, float *y,
                                    struct lowp_quant_stats *stats)
 {
-    LOWP_TRY(lowp_quant_check(d));
-    LOWP_CHECK_NOT_NULL(x);
-    LOWP_CHECK_NOT_NULL(y);
+    LOWP_TRY(lowp_quant_check_fake(d, x, y));
     return run_blocks(d, x, NULL, NULL, NULL, y, stats);
 }
 
 lowp_status lowp_cpu_dequantize(const struct lowp_quant_desc *d, const uint8_t *codes,
                                 const uint8_t *scales, float tensor_scale, float *y)
 {
-    LOWP_TRY(lowp_quant_check(d));
-    LOWP_CHECK_NOT_NULL(codes);
-    LOWP_CHECK_NOT_NULL(scales);
-    LOWP_CHECK_NOT_NULL(y);
+    LOWP_TRY(lowp_quant_check_dequantize(d, codes, scales, y));
     int32_t ef = (int32_t)d->elem_format, sf = (int32_t)d->scale_format;
     int two = lowp_quant_two_level(d);
     unsigned bits = lowp_format_bits(d->elem_format);

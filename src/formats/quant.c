@@ -42,6 +42,36 @@ lowp_status lowp_quant_check(const struct lowp_quant_desc *d)
     return LOWP_OK;
 }
 
+lowp_status lowp_quant_check_quantize(const struct lowp_quant_desc *d, const float *x, const uint8_t *codes,
+                                      const uint8_t *scales, const float *tensor_scale)
+{
+    LOWP_TRY(lowp_quant_check(d));
+    LOWP_CHECK_NOT_NULL(x);
+    LOWP_CHECK_NOT_NULL(codes);
+    LOWP_CHECK_NOT_NULL(scales);
+    if (lowp_quant_two_level(d))
+        LOWP_CHECK_NOT_NULL(tensor_scale);
+    return LOWP_OK;
+}
+
+lowp_status lowp_quant_check_fake(const struct lowp_quant_desc *d, const float *x, const float *y)
+{
+    LOWP_TRY(lowp_quant_check(d));
+    LOWP_CHECK_NOT_NULL(x);
+    LOWP_CHECK_NOT_NULL(y);
+    return LOWP_OK;
+}
+
+lowp_status lowp_quant_check_dequantize(const struct lowp_quant_desc *d, const uint8_t *codes,
+                                        const uint8_t *scales, const float *y)
+{
+    LOWP_TRY(lowp_quant_check(d));
+    LOWP_CHECK_NOT_NULL(codes);
+    LOWP_CHECK_NOT_NULL(scales);
+    LOWP_CHECK_NOT_NULL(y);
+    return LOWP_OK;
+}
+
 lowp_status lowp_quant_sizes(const struct lowp_quant_desc *d, size_t *code_bytes, size_t *scale_count)
 {
     LOWP_TRY(lowp_quant_check(d));

@@ -22,6 +22,16 @@ lowp_status lowp_cast_check(const struct lowp_cast_desc *d, const void *a, const
 
 /* Validate a descriptor (clear message, LOWP_ERR_INVALID_ARG/UNSUPPORTED). */
 lowp_status lowp_quant_check(const struct lowp_quant_desc *d);
+/* The checks every host implementation (reference, fast CPU) makes on entry:
+ * the descriptor, then the host pointers each entry needs (quantize: x,
+ * codes, scales and, for two-level formats, tensor_scale; fake-quantize: x
+ * and y; dequantize: codes, scales and y). Pass NULL for the pointers the
+ * entry does not take. */
+lowp_status lowp_quant_check_quantize(const struct lowp_quant_desc *d, const float *x, const uint8_t *codes,
+                                      const uint8_t *scales, const float *tensor_scale);
+lowp_status lowp_quant_check_fake(const struct lowp_quant_desc *d, const float *x, const float *y);
+lowp_status lowp_quant_check_dequantize(const struct lowp_quant_desc *d, const uint8_t *codes,
+                                        const uint8_t *scales, const float *y);
 
 static inline int lowp_quant_two_level(const struct lowp_quant_desc *d)
 {

@@ -188,30 +188,21 @@ static lowp_status quantize_all(const struct lowp_quant_desc *d, const float *x,
 lowp_status lowp_ref_quantize(const struct lowp_quant_desc *d, const float *x, uint8_t *codes,
                               uint8_t *scales, float *tensor_scale, struct lowp_quant_stats *stats)
 {
-    LOWP_TRY(lowp_quant_check(d));
-    LOWP_CHECK_NOT_NULL(x);
-    LOWP_CHECK_NOT_NULL(codes);
-    LOWP_CHECK_NOT_NULL(scales);
-    if (lowp_quant_two_level(d)) LOWP_CHECK_NOT_NULL(tensor_scale);
+    LOWP_TRY(lowp_quant_check_quantize(d, x, codes, scales, tensor_scale));
     return quantize_all(d, x, codes, scales, tensor_scale, NULL, stats);
 }
 
 lowp_status lowp_ref_fake_quantize(const struct lowp_quant_desc *d, const float *x, float *y,
                                    struct lowp_quant_stats *stats)
 {
-    LOWP_TRY(lowp_quant_check(d));
-    LOWP_CHECK_NOT_NULL(x);
-    LOWP_CHECK_NOT_NULL(y);
+    LOWP_TRY(lowp_quant_check_fake(d, x, y));
     return quantize_all(d, x, NULL, NULL, NULL, y, stats);
 }
 
 lowp_status lowp_ref_dequantize(const struct lowp_quant_desc *d, const uint8_t *codes,
                                 const uint8_t *scales, float tensor_scale, float *y)
 {
-    LOWP_TRY(lowp_quant_check(d));
-    LOWP_CHECK_NOT_NULL(codes);
-    LOWP_CHECK_NOT_NULL(scales);
-    LOWP_CHECK_NOT_NULL(y);
+    LOWP_TRY(lowp_quant_check_dequantize(d, codes, scales, y));
     int32_t ef = (int32_t)d->elem_format, sf = (int32_t)d->scale_format;
     unsigned bits = lowp_format_bits(d->elem_format);
     uint32_t sdec = lowp_f32_bits(tensor_scale);
