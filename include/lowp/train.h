@@ -66,7 +66,27 @@ LOWP_API lowp_status lowp_text_data_batch(const lowp_text_data *data, lowp_split
  * stochastic rounding) must keep out of purposes 0x01 and 0x02. */
 #define LOWP_TRAIN_STREAM_TRAIN_BATCH 0x01u
 #define LOWP_TRAIN_STREAM_VAL_BATCH   0x02u
+#define LOWP_TRAIN_STREAM_GNB_LABELS  0x05u /* Sophia's sampled labels (0x03: lowp sample, 0x04: recipe) */
 LOWP_API uint64_t lowp_train_batch_stream(lowp_split split, uint64_t draw);
+
+/* ------------------------------------------------------ Sophia GNB labels */
+
+/* The Philox stream of the GNB labels of one Hessian refresh:
+ * LOWP_TRAIN_STREAM_GNB_LABELS << 56 | draw (the low 56 bits). */
+LOWP_API uint64_t lowp_train_gnb_stream(uint64_t draw);
+
+/* Labels for Sophia's Gauss-Newton-Bartlett estimator: for every row r of
+ * `logits` (rows x vocab, host memory) one class drawn from softmax(row) by
+ * an exact inverse CDF in double precision:
+ *   u   = 53-bit uniform in [0, 1) from Philox words 2r and 2r+1 of
+ *         (seed, lowp_train_gnb_stream(draw))  (low word first),
+ *   p_j = exp(l_j - max_j l_j), S = sum_j p_j, both summed in increasing j,
+ *   label = the first j with u * S < p_0 + ... + p_j.
+ * So label r depends only on (seed, draw, r) and row r's logits: the same on
+ * every device and after a resume. A NaN or +inf logit, or a row of -inf
+ * only, is LOWP_ERR_NUMERIC naming the row, and no label is written. */
+LOWP_API lowp_status lowp_train_gnb_labels(const float *logits, size_t rows, size_t vocab, uint64_t seed,
+                                           uint64_t draw, int32_t *labels);
 
 /* ---------------------------------------------------------------- config */
 
