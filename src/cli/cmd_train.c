@@ -88,6 +88,9 @@ static lowp_status train_step(struct loop *L, float *loss)
 static lowp_status win_rate(struct loop *L, double *rate)
 {
     struct train_run *r = &L->run;
+    *rate = NAN;
+    if (r->hp.state_format != LOWP_OPTIM_STATE_FP32) /* the trainer keeps fp32 state; bf16 is not read here */
+        return LOWP_OK;
     LOWP_TRY(lowp_buffer_read(r->ostate, 0, L->ostate_host, (size_t)r->desc.state_len * sizeof(float)));
     const double scale = (float)((double)r->hp.sophia_rho * (double)r->hp.sophia_bs); /* the step's X0 */
     uint64_t won = 0, total = 0;
