@@ -118,7 +118,10 @@ static lowp_status bench_shape(lowp_context *ctx, const struct lowp_device_info 
  * The fwd shape Y = X W^T with X and W block-quantized on the device first
  * (lowp_quantize, ROW along k). Rows "q FORMAT fwd MxNxK" (NT); bytes = packed
  * codes + scales of both operands + C written (the fp32 "own fwd" row moves
- * 4(MK + NK) + 4MN). */
+ * 4(MK + NK) + 4MN). The NVFP4 trainer's 16x16-tile weight adds two rows:
+ * "q nvfp4 2d fwd" (B TILE2D, read k-inner) and "q nvfp4 2d dX" (B
+ * TILE2D stored k x n, read k-outer: the dgrad product dx = dy W). The wgrad
+ * orientation (both operands COL, k-major) reads the same bytes as fwd. */
 struct qmm_args {
     struct lowp_qmatmul_desc d;
     lowp_buffer *ac, *as, *at, *bc, *bs, *bt, *c;
@@ -159,8 +162,15 @@ static lowp_status bench_quantized(lowp_context *ctx, const struct lowp_device_i
         const char *name;
         int nv;
         enum lowp_format elem;
-    } fmts[] = {{"mx-e4m3", 0, LOWP_FORMAT_E4M3}, {"mx-e3m2", 0, LOWP_FORMAT_E3M2},
-                {"mxfp4", 0, LOWP_FORMAT_E2M1}, {"nvfp4", 1, LOWP_FORMAT_E2M1}};
+        lowp_matmul_trans b_trans;
+        enum lowp_block_layout b_layout;
+        const char *product;
+    } fmts[] = {{"mx-e4m3", 0, LOWP_FORMAT_E4M3, LOWP_MATMUL_TRANS_N, LOWP_BLOCK_ROW, "fwd"},
+                {"mx-e3m2", 0, LOWP_FORMAT_E3M2, LOWP_MATMUL_TRANS_N, LOWP_BLOCK_ROW, "fwd"},
+                {"mxfp4", 0, LOWP_FORMAT_E2M1, LOWP_MATMUL_TRANS_N, LOWP_BLOCK_ROW, "fwd"},
+                {"nvfp4", 1, LOWP_FORMAT_E2M1, LOWP_MATMUL_TRANS_N, LOWP_BLOCK_ROW, "fwd"},
+                {"nvfp4 2d", 1, LOWP_FORMAT_E2M1, LOWP_MATMUL_TRANS_N, LOWP_BLOCK_TILE2D, "fwd"},
+                {"nvfp4 2d", 1, LOWP_FORMAT_E2M1, LOWP_MATMUL_TRANS_T, LOWP_BLOCK_TILE2D, "dX"}};
     /* first prediction: a quarter of the fp32 own engine's last rate (the
      * decode costs ~4x on CPU OpenCL drivers), so slow devices skip early */
     double flops = 2.0 * (double)m * (double)n * (double)k, rate = own_rate / 4.0;
@@ -174,6 +184,7 @@ static lowp_status bench_quantized(lowp_context *ctx, const struct lowp_device_i
         struct lowp_quant_desc q = fmts[f].nv ? lowp_quant_desc_nvfp4(1, 1) : lowp_quant_desc_mx(1, 1, fmts[f].elem);
         struct qmm_args a = {0};
         lowp_qmatmul_desc_init(&a.d, m, n, k, &q);
+        lowp_qmatmul_desc_orient(&a.d, 'b', fmts[f].b_trans, fmts[f].b_layout);
         s = quantized_operand(ctx, &a.d.a, 0.5f, &a.ac, &a.as, &a.at);
         if (s == LOWP_OK)
             s = quantized_operand(ctx, &a.d.b, 0.25f, &a.bc, &a.bs, &a.bt);
@@ -183,7 +194,7 @@ static lowp_status bench_quantized(lowp_context *ctx, const struct lowp_device_i
             struct lowp_bench_result *r = &out[*count];
             memset(r, 0, sizeof *r);
             snprintf(r->op, sizeof r->op, "matmul");
-            snprintf(r->variant, sizeof r->variant, "q %s fwd %zux%zux%zu", fmts[f].name, m, n, k);
+            snprintf(r->variant, sizeof r->variant, "q %s %s %zux%zux%zu", fmts[f].name, fmts[f].product, m, n, k);
             r->elements = (double)m * (double)n;
             r->flops = flops;
             size_t acb = 0, asb = 0, bcb = 0, bsb = 0;

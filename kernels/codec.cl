@@ -26,7 +26,9 @@ typedef ulong uint64_t;
 typedef int int32_t;
 typedef long int64_t;
 #else
+#include <float.h>
 #include <stdint.h>
+#include <string.h>
 #endif
 /* Every codec function is file-local and inlinable in both languages. */
 #define LOWP_CC_FN static inline
@@ -103,6 +105,30 @@ LOWP_CC_FN int32_t lowp_cc_ilog2(uint64_t v)
     return r;
 #endif
 }
+
+/* Hardware fp32 arithmetic, used only where it provably gives the bits of
+ * the software definition below: finite normal operands and a normal result.
+ * IEEE 754 (and OpenCL C for *) defines that result as the correctly
+ * rounded (RNE) one, and denormal flushing (FTZ/DAZ, devices without
+ * denormals) cannot touch it: a flushed result is zero and falls back to the
+ * software path. OpenCL's / is not correctly rounded, so division is only
+ * taken from the hardware in C. C needs FLT_EVAL_METHOD 0 (no x87 excess
+ * precision); define LOWP_CC_SOFT_ONLY to use software everywhere (the CPU
+ * reference does). A non-default rounding mode set with fesetround() would
+ * change the hardware results: lowp assumes round-to-nearest. */
+#if defined(__OPENCL_VERSION__)
+#define LOWP_CC_HW_MUL 1
+LOWP_CC_FN uint32_t lowp_cc_hw_mul(uint32_t a, uint32_t b) { return as_uint(as_float(a) * as_float(b)); }
+#elif !defined(LOWP_CC_SOFT_ONLY) && defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+#define LOWP_CC_HW_MUL 1
+#define LOWP_CC_HW_DIV 1
+LOWP_CC_FN float lowp_cc_as_float(uint32_t u) { float x; memcpy(&x, &u, sizeof x); return x; }
+LOWP_CC_FN uint32_t lowp_cc_as_bits(float x) { uint32_t u; memcpy(&u, &x, sizeof u); return u; }
+LOWP_CC_FN uint32_t lowp_cc_hw_mul(uint32_t a, uint32_t b) { return lowp_cc_as_bits(lowp_cc_as_float(a) * lowp_cc_as_float(b)); }
+LOWP_CC_FN uint32_t lowp_cc_hw_div(uint32_t a, uint32_t b) { return lowp_cc_as_bits(lowp_cc_as_float(a) / lowp_cc_as_float(b)); }
+#endif
+/* 1 if fp32 bits x are a finite normal number (either sign). */
+LOWP_CC_FN int32_t lowp_cc_f32_normal(uint32_t x) { return ((x >> 23) & 0xFFu) - 1u < 0xFEu; }
 
 /* Code with sign applied (two's complement for INT formats). */
 LOWP_CC_FN uint32_t lowp_cc_signed(lowp_cc_fmt p, uint32_t sign, uint32_t mag)
@@ -197,6 +223,25 @@ LOWP_CC_FN uint32_t lowp_cc_encode_bits(int32_t f, uint32_t bits, int32_t esh,
         return lowp_cc_signed(p, sign, 0u);
     }
     uint32_t e = a >> 23;
+    /* Fast path, the same bits as lowp_cc_round in 32-bit integer steps: a
+     * normal input of a float format that lands at most at the largest
+     * binade of the target, with at most 31 discarded bits (so the SR rule
+     * uses every discarded bit). The RNE increment is half an ulp minus one
+     * plus the kept parity; the SR increment is the top sh bits of rbits.
+     * A carry out of the significand moves to the next binade by itself. */
+    int32_t l = (int32_t)e - 127 + esh;
+    if (e != 0u && (p.kind == LOWP_CK_IEEE || p.kind == LOWP_CK_FN || p.kind == LOWP_CK_FINITE) &&
+        !(p.sbit < 0 && sign) && l <= (int32_t)(p.maxmag >> p.mbits) - p.bias) {
+        int32_t sh = 23 - p.mbits + ((l < p.emin) ? p.emin - l : 0);
+        if (sh <= 31) {
+            uint32_t m = (a & 0x7FFFFFu) | 0x800000u, add = 0u;
+            if (sh > 0) add = sr ? rbits >> (32 - sh) : (1u << (sh - 1)) - 1u + ((m >> sh) & 1u);
+            uint32_t mag = (m + add) >> sh;
+            if (l >= p.emin) mag += (uint32_t)(l + p.bias - 1) << p.mbits;
+            if (mag > p.maxmag) return lowp_cc_overflow(p, sign, nonsat);
+            return lowp_cc_signed(p, sign, mag);
+        }
+    }
     uint64_t sig = (e == 0u) ? (uint64_t)a : (uint64_t)((a & 0x7FFFFFu) | 0x800000u);
     int32_t exp = (e == 0u) ? -149 : (int32_t)e - 150;
     return lowp_cc_round(p, sign, sig, exp + esh, sr, rbits, nonsat);
@@ -235,6 +280,11 @@ LOWP_CC_FN int32_t lowp_cc_unpack(int32_t f, uint32_t code, uint32_t *sign, uint
 LOWP_CC_FN uint32_t lowp_cc_f32_pack(uint32_t sign, uint64_t sig, int32_t exp)
 {
     if (sig == 0u) return sign << 31;
+    /* Fast exact case (every decode of a narrow code lands here): at most 24
+     * significant bits and a normal fp32 exponent need no rounding. */
+    int32_t l = lowp_cc_ilog2(sig), be = l + exp + 127;
+    if (l < 24 && be >= 1 && be <= 254)
+        return (sign << 31) | ((uint32_t)be << 23) | ((uint32_t)(sig << (uint32_t)(23 - l)) & 0x7FFFFFu);
     return lowp_cc_round(lowp_cc_format(LOWP_CC_FP32), sign, sig, exp, 0, 0u, 1);
 }
 
@@ -278,6 +328,12 @@ LOWP_CC_FN uint32_t lowp_cc_f32_mul(uint32_t a, uint32_t b)
         return (s << 31) | 0x7F800000u;
     }
     if (aa == 0u || ab == 0u) return s << 31;
+#ifdef LOWP_CC_HW_MUL
+    if (lowp_cc_f32_normal(a) && lowp_cc_f32_normal(b)) {
+        uint32_t r = lowp_cc_hw_mul(a, b);
+        if (lowp_cc_f32_normal(r)) return r;
+    }
+#endif
     uint32_t t; uint64_t ma, mb; int32_t ea, eb;
     lowp_cc_f32_split(aa, &t, &ma, &ea);
     lowp_cc_f32_split(ab, &t, &mb, &eb);
@@ -294,6 +350,12 @@ LOWP_CC_FN uint32_t lowp_cc_f32_div(uint32_t a, uint32_t b)
     if (ab == 0x7F800000u) return s << 31;
     if (ab == 0u) return aa == 0u ? 0x7FC00000u : ((s << 31) | 0x7F800000u);
     if (aa == 0u) return s << 31;
+#ifdef LOWP_CC_HW_DIV
+    if (lowp_cc_f32_normal(a) && lowp_cc_f32_normal(b)) {
+        uint32_t r = lowp_cc_hw_div(a, b);
+        if (lowp_cc_f32_normal(r)) return r;
+    }
+#endif
     uint32_t t; uint64_t ma, mb; int32_t ea, eb;
     lowp_cc_f32_split(aa, &t, &ma, &ea);
     lowp_cc_f32_split(ab, &t, &mb, &eb);
@@ -382,21 +444,39 @@ LOWP_CC_FN uint32_t lowp_cc_block_enc2(int32_t scale_f, uint32_t scode, uint32_t
     return e;
 }
 
+/* fp32 bits of the largest finite value of format f. */
+LOWP_CC_FN uint32_t lowp_cc_max_bits(int32_t f)
+{
+    return lowp_cc_decode_bits(f, lowp_cc_format(f).maxmag);
+}
+
+/* Two-level element from v = x * enc (already multiplied; loops that
+ * hoist emaxv and reuse v call this form): encode(clamp(v, -emax, emax)). */
+LOWP_CC_FN uint32_t lowp_cc_elem_encode2_scaled(int32_t elem, uint32_t v, uint32_t emaxv, int32_t sr,
+                                                uint32_t rbits)
+{
+    if ((v & 0x7FFFFFFFu) <= 0x7F800000u && (v & 0x7FFFFFFFu) > emaxv) v = (v & 0x80000000u) | emaxv;
+    return lowp_cc_encode_bits(elem, v, 0, sr, rbits, 0);
+}
+
 /* Two-level element: q = encode(clamp(x * enc, -emax, emax)). */
 LOWP_CC_FN uint32_t lowp_cc_elem_encode2(int32_t elem, uint32_t xbits, uint32_t enc,
                                          int32_t sr, uint32_t rbits)
 {
-    uint32_t v = lowp_cc_f32_mul(xbits, enc);
-    uint32_t emaxv = lowp_cc_decode_bits(elem, lowp_cc_format(elem).maxmag);
-    if ((v & 0x7FFFFFFFu) <= 0x7F800000u && (v & 0x7FFFFFFFu) > emaxv) v = (v & 0x80000000u) | emaxv;
-    return lowp_cc_encode_bits(elem, v, 0, sr, rbits, 0);
+    return lowp_cc_elem_encode2_scaled(elem, lowp_cc_f32_mul(xbits, enc), lowp_cc_max_bits(elem), sr, rbits);
+}
+
+/* Two-level decode with the block scale already decoded to fp32 bits. */
+LOWP_CC_FN uint32_t lowp_cc_elem_decode2_value(int32_t elem, uint32_t q, uint32_t scale_bits, uint32_t s_dec)
+{
+    return lowp_cc_f32_mul(lowp_cc_f32_mul(lowp_cc_decode_bits(elem, q), scale_bits), s_dec);
 }
 
 /* Two-level decode: (q * fp32(scale)) * s_dec, each product fp32-rounded. */
 LOWP_CC_FN uint32_t lowp_cc_elem_decode2(int32_t elem, uint32_t q, int32_t scale_f, uint32_t scode,
                                          uint32_t s_dec)
 {
-    return lowp_cc_f32_mul(lowp_cc_f32_mul(lowp_cc_decode_bits(elem, q), lowp_cc_decode_bits(scale_f, scode)), s_dec);
+    return lowp_cc_elem_decode2_value(elem, q, lowp_cc_decode_bits(scale_f, scode), s_dec);
 }
 
 /* MX element: encode x * 2^(127 - scale byte), exactly. A NaN scale (0xFF)

@@ -244,10 +244,15 @@ __kernel void lowp_matmul_simple(const ulong m, const ulong n, const ulong k,
 }
 
 /* ---------------- GEMM on block-quantized operands ----------------
- * C = alpha * A * B^T + beta * C, A [m,k] and B [n,k] block-quantized ROW
- * along k as lowp_quantize stores them (storage index r*k + p; FP4 two per
- * byte, low nibble first; FP6 four per 3 bytes; one scale byte per block,
- * [rows][k/block]; two-level formats also an fp32 tensor decode scale).
+ * C = alpha * A * B^T + beta * C, A [m,k] and B [n,k], each block-quantized
+ * along k as lowp_quantize stores it (FP4 two per byte, low nibble first;
+ * FP6 four per 3 bytes; one scale byte per block; two-level formats also an
+ * fp32 tensor decode scale). How element (i, p) of an operand with R rows
+ * in the product (m or n) is found depends on its orientation and layout
+ * (src/matmul/qmatmul_internal.h, same numbers):
+ *   QMM_KINNER       code i*k + p, scale i*(k/B) + p/B   (ROW; COL of A^T/B^T)
+ *   QMM_TILE_KINNER  code i*k + p, scale (i/B)*(k/B) + p/B   (TILE2D, R x k)
+ *   QMM_TILE_KOUTER  code p*R + i, scale (p/B)*(R/B) + i/B   (TILE2D, k x R)
  *
  * lowp_qmatmul_tiled: QMM_TS x QMM_TS work-groups, WPT x WPT C elements per
  * work-item. Each k step of QMM_TS (which divides every block length, so a
@@ -257,8 +262,11 @@ __kernel void lowp_matmul_simple(const ulong m, const ulong n, const ulong k,
  * same value lowp_dequantize writes), storing fp32 in local memory. The
  * products are then added in ascending k into one float (no FMA), so the
  * result is lowp_ref_matmul_f32seq of the dequantized operands, bit for
- * bit, for every work-group count. Rows beyond m / n stage 0 and are not
- * written. */
+ * bit, for every work-group count and operand access. Rows beyond m / n
+ * stage 0 and are not written. */
+#define QMM_KINNER 0
+#define QMM_TILE_KINNER 1
+#define QMM_TILE_KOUTER 2
 #ifndef QMM_TS
 #define QMM_TS 16
 #endif
@@ -278,13 +286,18 @@ static inline uint lowp_qmm_code(__global const uchar *codes, uint bits, ulong s
     return (w >> ((uint)(s & 3ul) * 6u)) & 0x3Fu;
 }
 
-/* Element (r, p) of a quantized operand as fp32 (exact, as dequantize). */
+/* Element (r, p) of a quantized operand with R rows in the product, as
+ * fp32 (exact, as dequantize). */
 static inline float lowp_qmm_value(__global const uchar *codes, __global const uchar *scales, uint sdec, int elem,
-                                   int scale_fmt, uint block, ulong k, ulong r, ulong p)
+                                   int scale_fmt, uint block, int acc, ulong k, ulong R, ulong r, ulong p)
 {
     uint bits = (elem == LOWP_CC_E3M2 || elem == LOWP_CC_E2M3) ? 6u : elem == LOWP_CC_E2M1 ? 4u : 8u;
-    uint q = lowp_qmm_code(codes, bits, r * k + p);
-    uint sc = scales[r * (k / block) + p / block];
+    ulong s = acc == QMM_TILE_KOUTER ? p * R + r : r * k + p;
+    ulong si = acc == QMM_KINNER         ? r * (k / block) + p / block
+               : acc == QMM_TILE_KINNER ? (r / block) * (k / block) + p / block
+                                        : (p / block) * (R / block) + r / block;
+    uint q = lowp_qmm_code(codes, bits, s);
+    uint sc = scales[si];
     uint v = scale_fmt == LOWP_CC_E8M0 ? lowp_cc_elem_decode_mx(elem, q, sc)
                                        : lowp_cc_elem_decode2(elem, q, scale_fmt, sc, sdec);
     return as_float(v);
@@ -292,7 +305,10 @@ static inline float lowp_qmm_value(__global const uchar *codes, __global const u
 
 /* Arguments: m, n, k; alpha, beta; then per operand (A, then B): codes,
  * scales, tensor decode scale (fp32 bits at [0]; not read for E8M0),
- * element format, scale format (LOWP_CC_*), block; then c, ldc.
+ * element format, scale format (LOWP_CC_*), block, access (QMM_*); then
+ * c, ldc, offc (C(i, j) = c[offc + i*ldc + j]). A k-outer operand (QMM_TILE_KOUTER) is staged with neighbouring
+ * items on neighbouring rows, the others with neighbouring items along k,
+ * so that the global reads of a work-group stay contiguous either way.
  * Each work-group computes a (TS*WPT) x (TS*WPT) tile of C; item (lx, ly)
  * owns rows ly + TS*i and columns lx + TS*j (i, j < WPT), so one decoded
  * element serves TS*WPT outputs. Global (ceil(n/(TS*WPT))*TS,
@@ -304,9 +320,11 @@ static inline float lowp_qmm_value(__global const uchar *codes, __global const u
 __kernel __attribute__((reqd_work_group_size(QMM_TS, QMM_TS, 1))) void
 lowp_qmatmul_tiled(ulong m, ulong n, ulong k, float alpha, float beta, __global const uchar *a_codes,
                    __global const uchar *a_scales, __global const uint *a_sdec, int a_elem, int a_sfmt, uint a_block,
-                   __global const uchar *b_codes, __global const uchar *b_scales, __global const uint *b_sdec,
-                   int b_elem, int b_sfmt, uint b_block, __global float *c, ulong ldc)
+                   int a_acc, __global const uchar *b_codes, __global const uchar *b_scales,
+                   __global const uint *b_sdec, int b_elem, int b_sfmt, uint b_block, int b_acc, __global float *c,
+                   ulong ldc, ulong offc)
 {
+    c += offc;
     __local float As[QMM_T][QMM_TS + 1];
     __local float Bs[QMM_T][QMM_TS + 1];
     uint lx = (uint)get_local_id(0), ly = (uint)get_local_id(1), lid = ly * QMM_TS + lx;
@@ -321,12 +339,14 @@ lowp_qmatmul_tiled(ulong m, ulong n, ulong k, float alpha, float beta, __global 
     for (ulong k0 = 0; k0 < kk; k0 += QMM_TS) {
         /* stage T x TS of A and of B: T*TS / (TS*TS) = WPT elements each */
         for (uint e = lid; e < QMM_T * QMM_TS; e += QMM_TS * QMM_TS) {
-            uint r = e / QMM_TS, p = e % QMM_TS;
-            As[r][p] = row0 + r < m ? lowp_qmm_value(a_codes, a_scales, asd, a_elem, a_sfmt, a_block, k, row0 + r,
-                                                     k0 + p)
+            uint kin_r = e / QMM_TS, kin_p = e % QMM_TS, kout_r = e % QMM_T, kout_p = e / QMM_T;
+            uint r = a_acc == QMM_TILE_KOUTER ? kout_r : kin_r, p = a_acc == QMM_TILE_KOUTER ? kout_p : kin_p;
+            As[r][p] = row0 + r < m ? lowp_qmm_value(a_codes, a_scales, asd, a_elem, a_sfmt, a_block, a_acc, k, m,
+                                                     row0 + r, k0 + p)
                                     : 0.0f;
-            Bs[r][p] = col0 + r < n ? lowp_qmm_value(b_codes, b_scales, bsd, b_elem, b_sfmt, b_block, k, col0 + r,
-                                                     k0 + p)
+            r = b_acc == QMM_TILE_KOUTER ? kout_r : kin_r, p = b_acc == QMM_TILE_KOUTER ? kout_p : kin_p;
+            Bs[r][p] = col0 + r < n ? lowp_qmm_value(b_codes, b_scales, bsd, b_elem, b_sfmt, b_block, b_acc, k, n,
+                                                     col0 + r, k0 + p)
                                     : 0.0f;
         }
         barrier(CLK_LOCAL_MEM_FENCE);

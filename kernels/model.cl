@@ -1,6 +1,6 @@
 /* model.cl - the transformer's layer ops (lowp/model.h), forward and
  * backward, in fp32. Built with -DHS=<head size> (private accumulators of
- * the attention kernels) and -DTS=<tile> (the GEMM's square work-group).
+ * the attention kernels).
  * Every sum runs in one fixed order per output element, so results never
  * depend on the work-group size. Gradient scatters (embedding, bias, norm
  * gains) give each column to one work-item that walks the rows in order:
@@ -8,9 +8,6 @@
 
 #ifndef HS
 #define HS 64
-#endif
-#ifndef TS
-#define TS 16
 #endif
 
 inline int lowp_model_keep(uint word, float p)
@@ -387,37 +384,4 @@ __kernel void lowp_bias_grad(__global const float *dy, lowp_size dy_off, __globa
     for (lowp_size c = get_global_id(0); c < cols; c += get_global_size(0))
         for (lowp_size r = 0; r < rows; ++r)
             db[db_off + c] += dy[dy_off + r * cols + c];
-}
-
-/* ---- GEMM: C = alpha op(A) op(B) + beta C, row-major. TS x TS work-groups
- * stage TS x TS tiles of op(A) and op(B) in local memory; each work-item
- * owns one element of C and adds its products in increasing p, so any TS
- * gives the same bits. Global size: n and m rounded up to TS. ---- */
-
-__kernel void lowp_model_gemm(__global const float *a, lowp_size a_off, __global const float *b, lowp_size b_off,
-                              __global float *c, lowp_size c_off, lowp_size m, lowp_size n, lowp_size k,
-                              lowp_size lda, lowp_size ldb, lowp_size ldc, int trans_a, int trans_b, float alpha,
-                              float beta)
-{
-    __local float as[TS][TS + 1], bs[TS][TS + 1];
-    const lowp_size j = get_global_id(0), i = get_global_id(1);
-    const int lj = (int)get_local_id(0), li = (int)get_local_id(1);
-    const lowp_size i0 = i - (lowp_size)li, j0 = j - (lowp_size)lj;
-    float acc = 0.0f;
-    for (lowp_size p0 = 0; p0 < k; p0 += TS) {
-        /* as[li][lj] = op(A)[i0+li][p0+lj], bs[li][lj] = op(B)[p0+li][j0+lj] */
-        lowp_size ai = i0 + (lowp_size)li, ap = p0 + (lowp_size)lj;
-        lowp_size bp = p0 + (lowp_size)li, bj = j0 + (lowp_size)lj;
-        as[li][lj] = ai < m && ap < k ? (trans_a ? a[a_off + ap * lda + ai] : a[a_off + ai * lda + ap]) : 0.0f;
-        bs[li][lj] = bp < k && bj < n ? (trans_b ? b[b_off + bj * ldb + bp] : b[b_off + bp * ldb + bj]) : 0.0f;
-        barrier(CLK_LOCAL_MEM_FENCE);
-        lowp_size pe = k - p0 < TS ? k - p0 : TS;
-        for (lowp_size p = 0; p < pe; ++p)
-            acc += as[li][p] * bs[p][lj];
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    if (i < m && j < n) {
-        float v = alpha * acc;
-        c[c_off + i * ldc + j] = beta != 0.0f ? v + beta * c[c_off + i * ldc + j] : v;
-    }
 }

@@ -1,5 +1,11 @@
 /* optim.cl - fused multi-tensor optimizer kernels (OpenCL C 1.2, no extensions).
  *
+ * The per-element updates (lowp_oe_adamw, ...), the coefficient layout LOWP_OC_*, the
+ * phases LOWP_OPH_* and their slot table come from optim_rules.cl, the copy shared with
+ * the C backends: the program is common.cl + philox.cl + codec.cl + optim_rules.cl +
+ * this file (backends/opencl/cl_program.c). This file only adds the storage, the
+ * multi-tensor indexing and the reductions.
+ *
  * One launch covers a whole list of tensors. The host uploads:
  *   tab[4*k + 0..3]   = numel, param_offset, grad_offset, state_offset of tensor k
  *                       (ulong, ELEMENT offsets; state is planar: slot s of element i
@@ -36,37 +42,18 @@
 #define LOWP_OPTIM_CHUNK 4096u
 #define LOWP_OPTIM_LANES 256u
 #define LOWP_OPTIM_RLANES 64u
-#define LOWP_OPTIM_NCOEF 16
-
-/* coefficient layout (src/optim/optim_internal.h) */
-#define OC_LR 0
-#define OC_DECAY 1
-#define OC_WD 2
-#define OC_B1 3
-#define OC_OMB1 4
-#define OC_B2 5
-#define OC_OMB2 6
-#define OC_STEP 7
-#define OC_C2S 8
-#define OC_EPS 9
-#define OC_X0 10
-#define OC_X1 11
-#define OC_X2 12
-#define OC_X3 13
-#define OC_X4 14
-#define OC_X5 15
 
 typedef __global float *gfp;
 
 /* State storage: fp32 by default; built with -DLOWP_OPTIM_STATE_BF16 the state
  * buffer holds bf16 (ushort) loaded exactly and stored with stochastic rounding
  * (Philox key seed, stream = rng | tensor << 2 | slot, counter = element index;
- * src/optim/optim_internal.h), bit-identical to lowp_oe_load/lowp_oe_store. */
+ * src/optim/optim_internal.h) with the shared lowp_oe_bf16_load/lowp_oe_bf16_store, so
+ * bit-identical to the host's lowp_oe_load/lowp_oe_store (src/optim/optim_elem.h). */
 #ifdef LOWP_OPTIM_STATE_BF16
 typedef ushort state_t;
-#define ST_LOAD(sp, j) as_float((uint)(sp)[j] << 16)
-#define ST_STORE(sp, j, x, seed, stream, i) \
-    ((sp)[j] = (ushort)lowp_cc_encode_bits(LOWP_CC_BF16, as_uint(x), 0, 1, lowp_philox_word(seed, stream, i), 1))
+#define ST_LOAD(sp, j) lowp_oe_bf16_load((sp)[j])
+#define ST_STORE(sp, j, x, seed, stream, i) ((sp)[j] = (ushort)lowp_oe_bf16_store(x, seed, stream, i))
 #else
 typedef float state_t;
 #define ST_LOAD(sp, j) ((sp)[j])
@@ -86,132 +73,6 @@ inline void lowp_oe_store(const float *st, uint nread, uint wmask, ulong i, ulon
         if ((wmask >> k) & 1u) ST_STORE(s, k * n + i, st[k], seed, sbase | (ulong)k, i);
 }
 
-inline float lowp_oe_sign(float x)
-{
-    return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : x);
-}
-
-/* ---- per-element updates: line for line the formulas of src/optim/optim_elem.h ---- */
-
-inline void lowp_oe_sgd(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
-{
-    float d = c[OC_X2] != 0.0f ? -g[i] : g[i];
-    if (c[OC_WD] != 0.0f) d = d + c[OC_WD] * p[i];
-    if (c[OC_B1] != 0.0f) {
-        float b = c[OC_X0] != 0.0f ? d : st[0] * c[OC_B1] + c[OC_OMB1] * d;
-        st[0] = b;
-        d = c[OC_X1] != 0.0f ? d + c[OC_B1] * b : b;
-    }
-    p[i] = p[i] + (-c[OC_LR]) * d;
-}
-
-inline void lowp_oe_adamw(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
-{
-    float gi = c[OC_X2] != 0.0f ? -g[i] : g[i];
-    float pi = p[i] * c[OC_DECAY];
-    float m = st[0] * c[OC_B1] + c[OC_OMB1] * gi;
-    float v = st[1] * c[OC_B2] + (c[OC_OMB2] * gi) * gi;
-    float vv = v;
-    if (c[OC_X0] != 0.0f) {
-        float vm = st[2];
-        vv = vm > v ? vm : v;
-        st[2] = vv;
-    }
-    float denom = sqrt(vv) / c[OC_C2S] + c[OC_EPS];
-    p[i] = pi + ((-c[OC_STEP]) * m) / denom;
-    st[0] = m;
-    st[1] = v;
-}
-
-inline void lowp_oe_lion(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
-{
-    float pi = p[i] * c[OC_DECAY];
-    float u = st[0] * c[OC_B1] + c[OC_OMB1] * g[i];
-    p[i] = pi + (-c[OC_LR]) * lowp_oe_sign(u);
-    st[0] = st[0] * c[OC_B2] + c[OC_OMB2] * g[i];
-}
-
-inline void lowp_oe_lamb_moments(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
-{
-    st[0] = st[0] * c[OC_B1] + c[OC_OMB1] * g[i];
-    st[1] = st[1] * c[OC_B2] + (c[OC_OMB2] * g[i]) * g[i];
-}
-
-inline float lowp_oe_lamb_u(const float *c, ulong i, ulong n, gfp p, float *st)
-{
-    float mh = st[0] / c[OC_X0];
-    float vh = st[1] / c[OC_X1];
-    float u = mh / (sqrt(vh) + c[OC_EPS]);
-    if (c[OC_WD] != 0.0f) u = u + c[OC_WD] * p[i];
-    return u;
-}
-
-inline void lowp_oe_lamb_apply(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
-{
-    float u = lowp_oe_lamb_u(c, i, n, p, st);
-    p[i] = p[i] + (-c[OC_STEP]) * u;
-}
-
-inline void lowp_oe_sophia(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
-{
-    float pi = p[i] * c[OC_DECAY];
-    float m = st[0] * c[OC_B1] + c[OC_OMB1] * g[i];
-    float hh = c[OC_X0] * st[1];
-    float den = c[OC_X1] != 0.0f ? (hh > c[OC_EPS] ? hh : c[OC_EPS]) : hh + c[OC_EPS];
-    float r = fabs(m) / den;
-    if (r > 1.0f) r = 1.0f;
-    p[i] = pi + ((-c[OC_LR]) * lowp_oe_sign(m)) * r;
-    st[0] = m;
-}
-
-inline void lowp_oe_sophia_hess(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
-{
-    st[1] = st[1] * c[OC_B2] + (c[OC_OMB2] * g[i]) * g[i];
-}
-
-inline void lowp_oe_spam(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
-{
-    float m = st[0], v = st[1];
-    if (c[OC_X2] != 0.0f) { m = 0.0f; v = 0.0f; }
-    float gi = g[i];
-    if (c[OC_X0] != 0.0f && gi * gi > c[OC_X1] * v)
-        gi = lowp_oe_sign(gi) * sqrt(v * c[OC_X1]);
-    m = m * c[OC_B1] + c[OC_OMB1] * gi;
-    v = v * c[OC_B2] + (c[OC_OMB2] * gi) * gi;
-    float denom = sqrt(v) / c[OC_C2S] + c[OC_EPS];
-    float pi = p[i] + c[OC_STEP] * (m / denom);
-    if (c[OC_WD] != 0.0f) pi = pi + c[OC_WD] * pi;
-    p[i] = pi;
-    st[0] = m;
-    st[1] = v;
-}
-
-inline float lowp_oe_sspam_clip(const float *c, float gi)
-{
-    return fabs(gi) > c[OC_X0] ? gi / c[OC_X1] * c[OC_X0] : gi;
-}
-
-inline void lowp_oe_sspam(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
-{
-    float pi = p[i] * c[OC_DECAY];
-    float gi = lowp_oe_sspam_clip(c, g[i]);
-    if (c[OC_X2] > 0.0f) gi = gi / c[OC_X2] * c[OC_X3];
-    float m = st[0], v = st[1];
-    if (c[OC_X4] == 2.0f) { m = 0.0f; v = 0.0f; }
-    m = m * c[OC_B1] + c[OC_OMB1] * gi;
-    v = v * c[OC_B2] + (c[OC_OMB2] * gi) * gi;
-    float denom = sqrt(v) / c[OC_C2S] + c[OC_EPS];
-    p[i] = pi + ((-c[OC_STEP]) * m) / denom;
-    if (c[OC_X4] == 1.0f) { m = 0.0f; v = 0.0f; }
-    st[0] = m;
-    st[1] = v;
-}
-
-inline void lowp_oe_scale_grad(const float *c, ulong i, ulong n, gfp p, gfp g, float *st)
-{
-    g[i] = g[i] * c[OC_X0];
-}
-
 /* ---- multi-tensor elementwise kernels ---------------------------------------------
  * Arguments (all kernels, this order):
  *   0 __global const ulong *tab          4 per tensor
@@ -223,8 +84,8 @@ inline void lowp_oe_scale_grad(const float *c, ulong i, ulong n, gfp p, gfp g, f
  *   6 __global state_t *state            (any valid buffer when the optimizer has none)
  *   7 ulong seed                         hp.seed (bf16 state only)
  *   8 ulong rng                          (call << 32) | (purpose << 30) (bf16 state only)
- * NREAD/WMASK: the slots read / written, as lowp_oe_phase_slots() in optim_elem.h. */
-#define LOWP_OPTIM_MT_KERNEL(NAME, FN, NREAD, WMASK)                                      \
+ * The slots read / written come from lowp_oe_phase_slots() (optim_rules.cl), as on the host. */
+#define LOWP_OPTIM_MT_KERNEL(NAME, FN, PHASE)                                             \
 __kernel void NAME(__global const ulong *tab, __global const float *coef,                 \
                    __global const uint *chunk_tensor, __global const ulong *chunk_first,  \
                    __global float *param, __global float *grad, __global state_t *state,  \
@@ -240,7 +101,8 @@ __kernel void NAME(__global const ulong *tab, __global const float *coef,       
     gsp s = state + tab[4 * k + 3];                                                       \
     float c[LOWP_OPTIM_NCOEF];                                                            \
     for (int q = 0; q < LOWP_OPTIM_NCOEF; ++q) c[q] = coef[LOWP_OPTIM_NCOEF * k + q];     \
-    uint nread = (NREAD), wmask = (WMASK);                                                \
+    uint nread, wmask;                                                                    \
+    lowp_oe_phase_slots(PHASE, c, &nread, &wmask);                                        \
     ulong sbase = rng | ((ulong)k << 2);                                                  \
     ulong first = chunk_first[chunk];                                                     \
     ulong end = min(first + (ulong)LOWP_OPTIM_CHUNK, n);                                  \
@@ -252,16 +114,16 @@ __kernel void NAME(__global const ulong *tab, __global const float *coef,       
     }                                                                                     \
 }
 
-LOWP_OPTIM_MT_KERNEL(lowp_optim_sgd_mt, lowp_oe_sgd, c[OC_B1] != 0.0f ? 1u : 0u, 1u)
-LOWP_OPTIM_MT_KERNEL(lowp_optim_adamw_mt, lowp_oe_adamw, c[OC_X0] != 0.0f ? 3u : 2u, 7u)
-LOWP_OPTIM_MT_KERNEL(lowp_optim_lion_mt, lowp_oe_lion, 1u, 1u)
-LOWP_OPTIM_MT_KERNEL(lowp_optim_lamb_moments_mt, lowp_oe_lamb_moments, 2u, 3u)
-LOWP_OPTIM_MT_KERNEL(lowp_optim_lamb_apply_mt, lowp_oe_lamb_apply, 2u, 0u)
-LOWP_OPTIM_MT_KERNEL(lowp_optim_sophia_mt, lowp_oe_sophia, 2u, 1u)
-LOWP_OPTIM_MT_KERNEL(lowp_optim_sophia_hess_mt, lowp_oe_sophia_hess, 2u, 2u)
-LOWP_OPTIM_MT_KERNEL(lowp_optim_spam_mt, lowp_oe_spam, 2u, 3u)
-LOWP_OPTIM_MT_KERNEL(lowp_optim_sspam_mt, lowp_oe_sspam, 2u, 3u)
-LOWP_OPTIM_MT_KERNEL(lowp_optim_scale_grad_mt, lowp_oe_scale_grad, 0u, 0u)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_sgd_mt, lowp_oe_sgd, LOWP_OPH_SGD)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_adamw_mt, lowp_oe_adamw, LOWP_OPH_ADAMW)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_lion_mt, lowp_oe_lion, LOWP_OPH_LION)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_lamb_moments_mt, lowp_oe_lamb_moments, LOWP_OPH_LAMB_MOMENTS)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_lamb_apply_mt, lowp_oe_lamb_apply, LOWP_OPH_LAMB_APPLY)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_sophia_mt, lowp_oe_sophia, LOWP_OPH_SOPHIA)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_sophia_hess_mt, lowp_oe_sophia_hess, LOWP_OPH_SOPHIA_HESS)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_spam_mt, lowp_oe_spam, LOWP_OPH_SPAM)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_sspam_mt, lowp_oe_sspam, LOWP_OPH_SSPAM)
+LOWP_OPTIM_MT_KERNEL(lowp_optim_scale_grad_mt, lowp_oe_scale_grad, LOWP_OPH_SCALE_GRAD)
 
 /* ---- per-tensor reductions ---------------------------------------------------------
  * Same first 7 arguments as above, then

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "core/philox.h"
 #include "formats/codec.h"
+#include "codec_soft.h"
 #include "formats/quant.h"
 #include "ref/formats_ref.h"
 #include "formats_cpu.h"
@@ -142,7 +143,9 @@ static void test_known_scalars(void)
           lowp_format_encode(LOWP_FORMAT_BF16, 0x1p-134f, 0, 0, 1) == 0x0000u &&
           lowp_format_encode(LOWP_FORMAT_BF16, 0x1.8p-134f, 0, 0, 1) == 0x0001u, "bf16 of fp32 subnormals");
     CHECK(lowp_format_encode(LOWP_FORMAT_BF16, bf(0x00018000u), 0, 0, 1) == 0x0002u, "bf16 tie on subnormal");
-    /* software fp32 mul/div agree with the host FPU on normal and subnormal operands */
+    /* fp32 mul/div, both the codec as built (hardware fast path on normal
+       operands and results) and the software definition, agree with the host
+       FPU on normal and subnormal operands */
     uint64_t st = 88172645463325252ull;
     long bad = 0;
     for (int i = 0; i < 200000; ++i) {
@@ -153,10 +156,43 @@ static void test_known_scalars(void)
         volatile float fa = bf(a), fbv = bf(b);
         float pm = fa * fbv, pd = fa / fbv;
         uint32_t m = lowp_cc_f32_mul(a, b), d = lowp_cc_f32_div(a, b);
+        uint32_t sm = lowp_test_soft_f32_mul(a, b), sd = lowp_test_soft_f32_div(a, b);
         if (!(m == fb(pm) || (is_nan_bits(m) && isnan(pm)))) bad++;
         if (!(d == fb(pd) || (is_nan_bits(d) && isnan(pd)))) bad++;
+        if (sm != m || sd != d) bad++;
     }
-    CHECK(bad == 0, "software fp32 mul/div: %ld mismatches with the FPU", bad);
+    CHECK(bad == 0, "fp32 mul/div: %ld mismatches between software, codec and the FPU", bad);
+}
+
+/* lowp_cc_encode_bits takes a 32-bit integer shortcut for normal inputs
+ * (kernels/codec.cl); it must give the bits of the general rounding routine
+ * lowp_cc_round for every format, prescale, rounding and overflow mode. */
+static void test_encode_fast_path(void)
+{
+    uint64_t st = 0x9E3779B97F4A7C15ull;
+    long bad = 0, n = 0;
+    for (int f = 0; f < LOWP_FORMAT_COUNT; ++f) {
+        lowp_cc_fmt p = lowp_cc_format(f);
+        for (int i = 0; i < 60000; ++i) {
+            st ^= st << 13; st ^= st >> 7; st ^= st << 17;
+            uint32_t bits = (uint32_t)st, r = (uint32_t)(st >> 32);
+            /* concentrate on the target's range: exponent within +-40 of its bias */
+            uint32_t e = (uint32_t)(127 - p.bias + (int)(r % 81u) - 40) & 0xFFu;
+            if (i % 3 != 0) bits = (bits & 0x807FFFFFu) | (e << 23);
+            int32_t esh = (i % 5 == 0) ? (int32_t)(r % 61u) - 30 : 0;
+            int sr = i & 1, nonsat = (i >> 1) & 1;
+            uint32_t sign = bits >> 31, a = bits & 0x7FFFFFFFu, ef = a >> 23;
+            if (ef == 0u || ef == 0xFFu) continue; /* the shortcut only sees normal inputs */
+            uint64_t sig = (a & 0x7FFFFFu) | 0x800000u;
+            uint32_t want = lowp_cc_round(p, sign, sig, (int32_t)ef - 150 + esh, sr, r, nonsat);
+            if (p.kind == LOWP_CK_E8M0 && sign) want = p.nanmag;
+            if (p.sbit < 0 && sign && p.kind != LOWP_CK_E8M0) want = 0u;
+            uint32_t got = lowp_cc_encode_bits(f, bits, esh, sr, r, nonsat);
+            bad += got != want;
+            ++n;
+        }
+    }
+    CHECK(bad == 0, "encode shortcut vs lowp_cc_round: %ld of %ld differ", bad, n);
 }
 
 /* ---------------- stochastic rounding ---------------- */
@@ -496,6 +532,7 @@ int main(int argc, char **argv)
 {
     const char *vec = argc > 1 ? argv[1] : "tests/vectors/formats/formats_vectors.txt";
     test_known_scalars();
+    test_encode_fast_path();
     test_roundtrip_all();
     test_midpoints();
     test_sr();

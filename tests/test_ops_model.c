@@ -23,7 +23,7 @@
 
 #define G TH_GUARD
 static const struct th_tol TOL = {1e-5, 1e-4};      /* elementwise and row ops */
-static const struct th_tol TOL_SUM = {1e-4, 1e-4};  /* long sums (attention, gemm, column gradients) */
+static const struct th_tol TOL_SUM = {1e-4, 1e-4};  /* long sums (attention, column gradients) */
 
 struct arr {
     float *h;      /* host mirror: n + 2G elements */
@@ -245,7 +245,7 @@ static void test_xent(struct th *t, lowp_context *ctx)
     arr_free(&lg), arr_free(&loss), arr_free(&dl);
 }
 
-static void test_bias_gemm(struct th *t, lowp_context *ctx)
+static void test_bias(struct th *t, lowp_context *ctx)
 {
     struct lowp_bias_desc bd = {.rows = 300, .cols = 41, .b_offset = G, .y_offset = G};
     struct arr b = arr_new(t, ctx, 41, -1, 1, 70), y = arr_new(t, ctx, 300 * 41, -1, 1, 71);
@@ -258,27 +258,6 @@ static void test_bias_gemm(struct th *t, lowp_context *ctx)
         arr_check(t, "bias grad", &b, TH_EXACT);
     }
     arr_free(&b), arr_free(&y);
-    const size_t shapes[][3] = {{1, 1, 1}, {37, 29, 71}, {64, 48, 100}, {5, 130, 17}};
-    for (size_t s = 0; s < 4; ++s)
-        for (int ta = 0; ta < 2; ++ta)
-            for (int tb = 0; tb < 2; ++tb) {
-                struct lowp_model_gemm_desc g = {.m = shapes[s][0], .n = shapes[s][1], .k = shapes[s][2],
-                                                 .trans_a = ta, .trans_b = tb, .alpha = 0.5f, .beta = tb ? 1.0f : 0.0f,
-                                                 .a_offset = G, .b_offset = G, .c_offset = G};
-                g.lda = (ta ? g.m : g.k) + 1;
-                g.ldb = tb ? g.k : g.n;
-                g.ldc = g.n + 2;
-                struct arr A = arr_new(t, ctx, (ta ? g.k : g.m) * g.lda, -1, 1, 80);
-                struct arr B = arr_new(t, ctx, (tb ? g.n : g.k) * g.ldb, -1, 1, 81);
-                struct arr C = arr_new(t, ctx, g.m * g.ldc, -1, 1, 82);
-                char what[80];
-                snprintf(what, sizeof what, "gemm %zux%zux%zu ta=%d tb=%d", g.m, g.n, g.k, ta, tb);
-                if (th_ok(t, lowp_model_gemm(ctx, &g, A.d, B.d, C.d), what)) {
-                    lowp_ref_gemm(&g, A.h, B.h, C.h);
-                    arr_check(t, what, &C, TOL_SUM);
-                }
-                arr_free(&A), arr_free(&B), arr_free(&C);
-            }
 }
 
 /* The whole model against PyTorch: loss, logits and every gradient. */
@@ -337,6 +316,67 @@ static void test_model_dropout(struct th *t, lowp_context *ctx)
     lowp_context_close(cpu);
 }
 
+/* The recipes' two GEMM modes on one device: packed (lowp_matmul_quantized
+ * on lowp_quantize's codes) and fake (fp32 lowp_matmul on fake-quantized
+ * operands) quantize to the same values and differ only in the order of
+ * the fp32 sums, so one forward + backward must give nearly the same loss
+ * and gradients. Dimensions: multiples of 32 (MX blocks along every K, 16x16
+ * NVFP4 weight tiles); hp_layers 0 so that every layer is NVFP4. */
+static void test_model_gemm_modes(struct th *t, lowp_context *ctx)
+{
+    static const lowp_recipe_kind kinds[] = {LOWP_RECIPE_MXFP8, LOWP_RECIPE_MXFP4, LOWP_RECIPE_NVFP4};
+    static const char *const names[] = {"mxfp8", "mxfp4", "nvfp4"};
+    struct lowp_model_config cfg;
+    lowp_model_config_gpt2(&cfg, 2, 32, 2, 16);
+    cfg.vocab = 64;
+    int32_t tok[32], tgt[32];
+    for (int i = 0; i < 32; ++i)
+        tok[i] = (i * 13) % 64, tgt[i] = (i * 7 + 3) % 64;
+    for (int r = 0; r < 3; ++r) {
+        lowp_model *m[2] = {NULL, NULL};
+        float loss[2] = {0, 0}, *grads[2] = {NULL, NULL};
+        size_t np = 0;
+        for (int g = 0; g < 2; ++g) {
+            struct lowp_model_recipe rc;
+            lowp_model_recipe_default(kinds[r], &rc);
+            rc.hp_layers = 0;
+            rc.seed = 99;
+            rc.gemm = g == 0 ? LOWP_RECIPE_GEMM_FAKE : LOWP_RECIPE_GEMM_PACKED;
+            if (!th_ok(t, lowp_model_create(ctx, &cfg, &m[g]), "lowp_model_create") ||
+                !th_ok(t, lowp_model_init(m[g], 5), "lowp_model_init") ||
+                !th_ok(t, lowp_model_set_recipe(m[g], &rc), "lowp_model_set_recipe") ||
+                !th_ok(t, lowp_model_forward(m[g], tok, tgt, 2, 16, 0, &loss[g]), names[r]) ||
+                !th_ok(t, lowp_model_backward(m[g], 0), names[r]))
+                break;
+            np = lowp_model_param_count(m[g]);
+            grads[g] = malloc(np * sizeof(float));
+            if (grads[g] != NULL)
+                th_ok(t, lowp_buffer_read(lowp_model_grads(m[g]), 0, grads[g], np * sizeof(float)), "read grads");
+        }
+        if (grads[0] && grads[1]) {
+            double dl = fabs((double)loss[0] - loss[1]), e = mv_rel(grads[1], grads[0], np);
+            th_check(t, dl <= 1e-4 * fabs((double)loss[0]), "%s: packed loss %.7g vs fake %.7g", names[r],
+                     (double)loss[1], (double)loss[0]);
+            th_check(t, e <= 1e-2, "%s: packed gradients differ from fake by %.3g (relative)", names[r], e);
+            printf("     %s: loss fake %.7g packed %.7g, gradients relative difference %.3g\n", names[r],
+                   (double)loss[0], (double)loss[1], e);
+        }
+        for (int g = 0; g < 2; ++g) {
+            lowp_model_free(m[g]);
+            free(grads[g]);
+        }
+    }
+    /* a bad mode is refused */
+    lowp_model *m = NULL;
+    struct lowp_model_recipe rc;
+    lowp_model_recipe_default(LOWP_RECIPE_NVFP4, &rc);
+    rc.gemm = (lowp_recipe_gemm)9;
+    if (th_ok(t, lowp_model_create(ctx, &cfg, &m), "lowp_model_create"))
+        th_check(t, lowp_model_set_recipe(m, &rc) == LOWP_ERR_INVALID_ARG && strstr(lowp_last_error(), "gemm"),
+                 "gemm mode 9 refused: %s", lowp_last_error());
+    lowp_model_free(m);
+}
+
 static void test_bad_args(struct th *t, lowp_context *ctx)
 {
     lowp_buffer *b = NULL;
@@ -355,13 +395,8 @@ static void test_bad_args(struct th *t, lowp_context *ctx)
     th_check(t, lowp_attention_forward(ctx, &ad, b, b, b) == LOWP_ERR_INVALID_ARG, "dropout 1");
     struct lowp_dropout_desc dd = {.count = 10, .p = 0.5f, .x_offset = 0, .y_offset = 5};
     th_check(t, lowp_dropout_apply(ctx, &dd, b, b) == LOWP_ERR_INVALID_ARG, "dropout partial overlap");
-    struct lowp_model_gemm_desc gd = {.m = 4, .n = 4, .k = 4, .lda = 3, .ldb = 4, .ldc = 4, .alpha = 1};
-    lowp_buffer *c = NULL;
-    if (th_ok(t, lowp_buffer_alloc(ctx, 4096, &c), "alloc"))
-        th_check(t, lowp_model_gemm(ctx, &gd, b, b, c) == LOWP_ERR_INVALID_ARG, "gemm lda < k");
     th_check(t, lowp_attention_forward(NULL, &ad, b, b, b) == LOWP_ERR_INVALID_ARG, "NULL context");
     lowp_buffer_free(b);
-    lowp_buffer_free(c);
 }
 
 const struct th_case th_model_cases[] = {
@@ -372,7 +407,8 @@ const struct th_case th_model_cases[] = {
     {"model_act", test_act, 0},
     {"model_dropout", test_dropout, 0},
     {"model_xent", test_xent, 1},
-    {"model_bias_gemm", test_bias_gemm, 1},
+    {"model_bias", test_bias, 1},
+    {"model_gemm_modes", test_model_gemm_modes, 0},
     {"model_vs_pytorch", test_model_pytorch, 0},
     {"model_dropout_vs_cpu", test_model_dropout, 0},
     {"model_bad_args", test_bad_args, 0},

@@ -5,7 +5,8 @@
  * must agree with the double oracle (lowp_ref_matmul_quantized) within the
  * summation-order bound 2(k+2)u (|alpha| |A||B|^T + |beta| |C0|) on the
  * dequantized operands, and - the stronger claim of the docs - equal the
- * f32seq model bit for bit. C has ldc > n; the padding must keep its bits.
+ * f32seq model bit for bit, for every operand orientation (trans_a/trans_b)
+ * and block layout (ROW, COL, TILE2D) the descriptor allows. C has ldc > n; the padding must keep its bits.
  * beta == 0 runs with NaN in C (must not be read). */
 #include <math.h>
 #include <stdlib.h>
@@ -80,7 +81,8 @@ static void qmm_check(struct th *t, lowp_context *ctx, const struct lowp_qmatmul
     char what[200];
     snprintf(what, sizeof what, "%s: m=%zu n=%zu k=%zu alpha=%g beta=%g", label, d->m, d->n, d->k, (double)d->alpha,
              (double)d->beta);
-    size_t ce = (d->m - 1) * d->ldc + d->n;
+    const size_t off = d->offset_c;
+    size_t ce = off + (d->m - 1) * d->ldc + d->n;
     float *c0 = malloc(ce * 4), *ref = malloc(ce * 4), *seq = malloc(ce * 4), *scale = malloc(ce * 4);
     float *got = malloc(ce * 4), *abs_a = malloc(d->m * d->k * 4), *abs_b = malloc(d->n * d->k * 4);
     lowp_buffer *bac = NULL, *bas = NULL, *bat = NULL, *bbc = NULL, *bbs = NULL, *bbt = NULL, *bc = NULL;
@@ -90,13 +92,15 @@ static void qmm_check(struct th *t, lowp_context *ctx, const struct lowp_qmatmul
         goto done;
     }
     th_fill_uniform(c0, ce, -1.0f, 1.0f, seed + 2);
-    for (size_t i = 0; i < d->m; ++i) /* ld padding of C: a marker that must survive */
-        for (size_t j = d->n; j < d->ldc && i * d->ldc + j < ce; ++j)
-            c0[i * d->ldc + j] = 12345.0f;
+    for (size_t e = 0; e < off; ++e) /* before offset_c and ld padding: markers that must survive */
+        c0[e] = -777.0f;
+    for (size_t i = 0; i < d->m; ++i)
+        for (size_t j = d->n; j < d->ldc && off + i * d->ldc + j < ce; ++j)
+            c0[off + i * d->ldc + j] = 12345.0f;
     if (d->beta == 0.0f)
         for (size_t i = 0; i < d->m; ++i)
             for (size_t j = 0; j < d->n; ++j)
-                c0[i * d->ldc + j] = NAN;
+                c0[off + i * d->ldc + j] = NAN;
     memcpy(ref, c0, ce * 4), memcpy(seq, c0, ce * 4);
     if (!th_ok(t, lowp_ref_matmul_quantized(d, a.codes, a.scales, a.ts, b.codes, b.scales, b.ts, ref, ce), "ref") ||
         !th_ok(t, lowp_ref_matmul_quantized_f32seq(d, a.codes, a.scales, a.ts, b.codes, b.scales, b.ts, seq, ce),
@@ -109,9 +113,13 @@ static void qmm_check(struct th *t, lowp_context *ctx, const struct lowp_qmatmul
         abs_b[i] = fabsf(b.deq[i]);
     for (size_t i = 0; i < ce; ++i)
         scale[i] = d->beta == 0.0f ? 0.0f : fabsf(c0[i]);
+    /* the dequantized operands have the shapes of their descriptors:
+     * A m x k (N) or k x m (T), B n x k (N) or k x n (T) */
     struct lowp_matmul_desc g;
     lowp_matmul_desc_init(&g, d->m, d->n, d->k);
-    g.trans_b = LOWP_MATMUL_TRANS_T, g.ldb = d->k, g.ldc = d->ldc;
+    g.trans_a = d->trans_a, g.lda = d->trans_a == LOWP_MATMUL_TRANS_T ? d->m : d->k;
+    g.trans_b = d->trans_b == LOWP_MATMUL_TRANS_T ? LOWP_MATMUL_TRANS_N : LOWP_MATMUL_TRANS_T;
+    g.ldb = d->trans_b == LOWP_MATMUL_TRANS_T ? d->n : d->k, g.ldc = d->ldc, g.offset_c = off;
     g.alpha = fabsf(d->alpha), g.beta = fabsf(d->beta);
     if (!th_ok(t, lowp_ref_matmul(&g, abs_a, d->m * d->k, abs_b, d->n * d->k, scale, ce), "scale"))
         goto done;
@@ -128,12 +136,12 @@ static void qmm_check(struct th *t, lowp_context *ctx, const struct lowp_qmatmul
         goto done;
     double bound_u = 2.0 * ((double)d->k + 2.0) * U_F32;
     for (size_t e = 0; e < ce; ++e) {
-        int inside = e % d->ldc < d->n;
+        int inside = e >= off && (e - off) % d->ldc < d->n;
         double err = fabs((double)got[e] - (double)ref[e]);
         if ((!inside && bits_of(got[e]) != bits_of(c0[e])) ||
             (inside && (!(err <= bound_u * (double)scale[e]) || bits_of(got[e]) != bits_of(seq[e])))) {
             th_check(t, 0, "%s: element %zu (%s): got %.9g (0x%08x), oracle %.9g, f32seq %.9g (0x%08x), bound %.3g",
-                     what, e, inside ? "inside C" : "ld padding", got[e], bits_of(got[e]), ref[e], seq[e],
+                     what, e, inside ? "inside C" : "offset/ld padding", got[e], bits_of(got[e]), ref[e], seq[e],
                      bits_of(seq[e]), bound_u * (double)scale[e]);
             goto done;
         }
@@ -204,6 +212,82 @@ static void test_mixed(struct th *t, lowp_context *ctx)
     lowp_buffer_free(bc);
 }
 
+/* The four ways an operand can come in: N + ROW, T + COL, N + TILE2D,
+ * T + TILE2D. */
+static const lowp_matmul_trans orient_trans[4] = {LOWP_MATMUL_TRANS_N, LOWP_MATMUL_TRANS_T, LOWP_MATMUL_TRANS_N,
+                                                  LOWP_MATMUL_TRANS_T};
+static const enum lowp_block_layout orient_layout[4] = {LOWP_BLOCK_ROW, LOWP_BLOCK_COL, LOWP_BLOCK_TILE2D,
+                                                        LOWP_BLOCK_TILE2D};
+static const char *const orient_name[4] = {"N row", "T col", "N tile2d", "T tile2d"};
+
+static void orient_check(struct th *t, lowp_context *ctx, int f, size_t m, size_t n, size_t k, int oa, int ob,
+                         float alpha, float beta, size_t ldc_pad, uint64_t seed)
+{
+    struct lowp_quant_desc q = fmt_of(f);
+    struct lowp_qmatmul_desc d;
+    char label[120];
+    lowp_qmatmul_desc_init(&d, m, n, k, &q);
+    lowp_qmatmul_desc_orient(&d, 'a', orient_trans[oa], orient_layout[oa]);
+    lowp_qmatmul_desc_orient(&d, 'b', orient_trans[ob], orient_layout[ob]);
+    d.alpha = alpha, d.beta = beta, d.ldc = n + ldc_pad;
+    snprintf(label, sizeof label, "%s, A %s, B %s", fmt_label(f), orient_name[oa], orient_name[ob]);
+    qmm_check(t, ctx, &d, label, seed);
+}
+
+/* Every orientation/layout pair of A and B for NVFP4 (16-blocks) and MXFP4
+ * (32-blocks): sizes are multiples of the block (TILE2D needs them) but not
+ * of the kernels' 64 x 64 output tile; beta != 0 on half of them. */
+static void test_orient(struct th *t, lowp_context *ctx)
+{
+    for (int oa = 0; oa < 4; ++oa)
+        for (int ob = 0; ob < 4; ++ob) {
+            uint64_t seed = 300u + (uint64_t)(oa * 4 + ob);
+            orient_check(t, ctx, 5, 48, 80, 64, oa, ob, 1.0f, (oa + ob) % 2 ? 0.5f : 0.0f, 3, seed);
+            orient_check(t, ctx, 4, 96, 32, 96, oa, ob, 1.0f, (oa + ob) % 2 ? 0.0f : -1.0f, 1, seed + 100u);
+        }
+}
+
+/* The other formats in each orientation (edge sizes for N row / T col,
+ * where m and n need not be multiples of the block), mixed formats, and the
+ * three products of a trainer linear layer with its operands quantized as
+ * src/model/model_linear.c does (x [rows][in], W [out][in], dy [rows][out]). */
+static void test_orient_edges(struct th *t, lowp_context *ctx)
+{
+    for (int f = 0; f < 4; ++f)
+        for (int o = 0; o < 4; ++o) {
+            int tile = o >= 2;
+            orient_check(t, ctx, f, tile ? 64 : 37, tile ? 32 : 29, 96, o, o ^ 1, 1.0f, f % 2 ? 2.0f : 0.0f, 2,
+                         400u + (uint64_t)(f * 4 + o));
+        }
+    orient_check(t, ctx, 0, 1, 1, 32, 1, 1, 1.0f, 0.0f, 0, 420); /* 1 x 1, k-major both */
+    orient_check(t, ctx, 5, 16, 16, 16, 3, 2, 0.25f, 0.0f, 0, 421); /* one tile each */
+
+    /* mxfp8 recipe: forward e4m3 x e4m3 (NN row), dgrad e5m2 dy x e4m3 W^T
+     * (W COL, T), wgrad e5m2 dy^T x e4m3 x (both COL, T) */
+    const size_t rows = 64, in = 96, out = 32;
+    struct lowp_quant_desc e4 = fmt_of(0), e5 = fmt_of(1), nv = fmt_of(5);
+    struct lowp_qmatmul_desc d;
+    lowp_qmatmul_desc_init(&d, rows, out, in, &e4);
+    qmm_check(t, ctx, &d, "mxfp8 forward y = x W^T", 430);
+    lowp_qmatmul_desc_init(&d, rows, in, out, &e5);
+    d.b = e4, lowp_qmatmul_desc_orient(&d, 'b', LOWP_MATMUL_TRANS_T, LOWP_BLOCK_COL);
+    d.beta = 1.0f;
+    qmm_check(t, ctx, &d, "mxfp8 dgrad dx += dy W", 431);
+    lowp_qmatmul_desc_init(&d, out, in, rows, &e5);
+    lowp_qmatmul_desc_orient(&d, 'a', LOWP_MATMUL_TRANS_T, LOWP_BLOCK_COL);
+    d.b = e4, lowp_qmatmul_desc_orient(&d, 'b', LOWP_MATMUL_TRANS_T, LOWP_BLOCK_COL);
+    d.beta = 1.0f, d.offset_c = 77;
+    qmm_check(t, ctx, &d, "mxfp8 wgrad dW += dy^T x, C at offset 77", 432);
+    /* nvfp4 recipe: W in 16 x 16 tiles for forward and dgrad */
+    lowp_qmatmul_desc_init(&d, rows, out, in, &nv);
+    lowp_qmatmul_desc_orient(&d, 'b', LOWP_MATMUL_TRANS_N, LOWP_BLOCK_TILE2D);
+    qmm_check(t, ctx, &d, "nvfp4 forward y = x W^T, W tile2d", 433);
+    lowp_qmatmul_desc_init(&d, rows, in, out, &nv);
+    lowp_qmatmul_desc_orient(&d, 'b', LOWP_MATMUL_TRANS_T, LOWP_BLOCK_TILE2D);
+    d.offset_c = 5;
+    qmm_check(t, ctx, &d, "nvfp4 dgrad dx = dy W, W tile2d, C at offset 5", 434);
+}
+
 static void expect(struct th *t, lowp_status got, lowp_status want, const char *needle, const char *what)
 {
     const char *msg = lowp_last_error();
@@ -237,6 +321,32 @@ static void test_bad_shapes(struct th *t, lowp_context *ctx)
     x = d, x.b.layout = LOWP_BLOCK_COL;
     expect(t, lowp_matmul_quantized(ctx, &x, codes, scales, NULL, codes, scales, NULL, c), LOWP_ERR_UNSUPPORTED, "ROW",
            "COL layout");
+    x = d, lowp_qmatmul_desc_orient(&x, 'a', LOWP_MATMUL_TRANS_T, LOWP_BLOCK_ROW);
+    expect(t, lowp_matmul_quantized(ctx, &x, codes, scales, NULL, codes, scales, NULL, c), LOWP_ERR_UNSUPPORTED,
+           "not k", "ROW layout with trans_a T");
+    x = d, x.trans_b = LOWP_MATMUL_TRANS_T; /* b still described n x k */
+    expect(t, lowp_matmul_quantized(ctx, &x, codes, scales, NULL, codes, scales, NULL, c), LOWP_ERR_INVALID_ARG,
+           "k x n", "trans_b T with an n x k descriptor");
+    x = d, x.trans_a = (lowp_matmul_trans)7;
+    expect(t, lowp_matmul_quantized(ctx, &x, codes, scales, NULL, codes, scales, NULL, c), LOWP_ERR_INVALID_ARG,
+           "trans_a", "trans_a out of range");
+    x = d, x.a.layout = (enum lowp_block_layout)9;
+    expect(t, lowp_matmul_quantized(ctx, &x, codes, scales, NULL, codes, scales, NULL, c), LOWP_ERR_INVALID_ARG,
+           "layout", "unknown layout");
+    lowp_qmatmul_desc_init(&x, 8, 8, 64, &e4); /* TILE2D of 32 needs m % 32 == 0 */
+    lowp_qmatmul_desc_orient(&x, 'a', LOWP_MATMUL_TRANS_N, LOWP_BLOCK_TILE2D);
+    expect(t, lowp_matmul_quantized(ctx, &x, codes, scales, NULL, codes, scales, NULL, c), LOWP_ERR_INVALID_ARG,
+           "TILE2D", "TILE2D with m not a multiple of the block");
+    lowp_qmatmul_desc_init(&x, 8, 8, 64, &e4); /* T + COL: same bytes as N + ROW */
+    lowp_qmatmul_desc_orient(&x, 'a', LOWP_MATMUL_TRANS_T, LOWP_BLOCK_COL);
+    lowp_qmatmul_desc_orient(&x, 'b', LOWP_MATMUL_TRANS_T, LOWP_BLOCK_COL);
+    th_ok(t, lowp_matmul_quantized(ctx, &x, codes, scales, NULL, codes, scales, NULL, c), "valid T col x T col");
+    lowp_qmatmul_desc_init(&x, 0, 16, 16, &nv); /* m = 0 with TILE2D k-major A: no-op */
+    lowp_qmatmul_desc_orient(&x, 'a', LOWP_MATMUL_TRANS_T, LOWP_BLOCK_TILE2D);
+    th_ok(t, lowp_matmul_quantized(ctx, &x, NULL, NULL, NULL, NULL, NULL, NULL, NULL), "m = 0, A T tile2d: no-op");
+    x = d, x.offset_c = 65; /* 8 x 8 C at 65 needs 129 floats, c holds 128 */
+    expect(t, lowp_matmul_quantized(ctx, &x, codes, scales, NULL, codes, scales, NULL, c), LOWP_ERR_INVALID_ARG, "'c'",
+           "offset_c past the end of C");
     x = d, x.ldc = 7;
     expect(t, lowp_matmul_quantized(ctx, &x, codes, scales, NULL, codes, scales, NULL, c), LOWP_ERR_INVALID_ARG, "ldc",
            "ldc < n");
@@ -262,6 +372,8 @@ static void test_bad_shapes(struct th *t, lowp_context *ctx)
 const struct th_case th_qmatmul_cases[] = {
     {"qmatmul_formats", test_formats, 1},
     {"qmatmul_mixed", test_mixed, 1},
+    {"qmatmul_orient", test_orient, 1},
+    {"qmatmul_orient_edges", test_orient_edges, 1},
     {"qmatmul_bad_shapes", test_bad_shapes, 0},
 };
 const size_t th_qmatmul_case_count = sizeof th_qmatmul_cases / sizeof th_qmatmul_cases[0];

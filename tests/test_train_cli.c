@@ -7,7 +7,10 @@
  *   2b. the Sophia run refreshed its Hessian six times (log, results.json),
  *      its loss fell, and the checkpointed h is >= 0 and mostly > 0;
  *   3. a bad config, a missing data file and a corrupt checkpoint fail with a
- *      message and leave the run folder as it was.
+ *      message and leave the run folder as it was;
+ *   4. nvfp4 with --gemm packed and --gemm fake: 5 steps give the same
+ *      validation loss within 1e-3 (same quantized values, fp32 sums in
+ *      another order).
  * usage: test_train_cli LOWP_BINARY DEVICE DATA_FILE WORK_DIR
  * Exit 77 (skipped) when the device is absent. */
 #include <math.h>
@@ -236,6 +239,40 @@ static void test_sophia(void)
     lowp_ckpt_close(ck);
 }
 
+/* Final validation loss of a run folder (NAN when unreadable). */
+static double final_val(const char *dir)
+{
+    char path[1024];
+    struct lowp_log_record *r = NULL;
+    size_t n = 0;
+    snprintf(path, sizeof path, "%s/%s/log.jsonl", work, dir);
+    if (lowp_train_log_read(path, &r, &n) != LOWP_OK)
+        return NAN;
+    struct lowp_train_results res;
+    lowp_train_results_from_log(r, n, &res);
+    free(r);
+    return res.final_val_loss;
+}
+
+/* Five steps only: the tiny run's lr 1e-2 makes later steps chaotic enough
+ * that any change of summation order (another device, another GEMM mode)
+ * moves the loss by percents after a spike. */
+static void test_gemm_modes(void)
+{
+    char args[2048];
+    snprintf(args, sizeof args, TINY " --steps 5 --eval-every 5 --recipe nvfp4 --gemm fake --out '%s/gemm_fake'",
+             work);
+    CHECK(run("gemm_fake", args) == 0, "nvfp4 --gemm fake failed");
+    snprintf(args, sizeof args, TINY " --steps 5 --eval-every 5 --recipe nvfp4 --gemm packed --out '%s/gemm_packed'",
+             work);
+    CHECK(run("gemm_packed", args) == 0, "nvfp4 --gemm packed failed");
+    double f = final_val("gemm_fake"), p = final_val("gemm_packed");
+    printf("  %s: nvfp4 val loss after 5 steps: fake %.6f, packed %.6f\n", device, f, p);
+    CHECK(fabs(f - p) <= 1e-3 * fabs(f), "nvfp4 packed val loss %.6f vs fake %.6f", p, f);
+    snprintf(args, sizeof args, TINY " --steps 5 --recipe nvfp4 --gemm fp4 --out '%s/bad5'", work);
+    CHECK(run("badgemm", args) != 0 && contains("badgemm", "gemm 'fp4'"), "unknown gemm mode accepted");
+}
+
 static void test_errors(void)
 {
     char args[2048], path[1024];
@@ -300,6 +337,7 @@ int main(int argc, char **argv)
     test_resume("sophia", "--optim sophia --hess-interval 5");
     test_sophia();
     test_errors();
+    test_gemm_modes();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -434,13 +434,6 @@ static lowp_status cpu_bias_grad(struct lowp_context *ctx, const struct lowp_bia
     return LOWP_OK;
 }
 
-static lowp_status cpu_model_gemm(struct lowp_context *ctx, const struct lowp_model_gemm_desc *d,
-                                  const struct lowp_buffer *a, const struct lowp_buffer *b, struct lowp_buffer *c)
-{
-    (void)ctx;
-    return lowp_cpu_gemm(d, F32(a), F32(b), F32(c));
-}
-
 const struct lowp_backend_ops lowp_cpu_backend = {
     .name = "cpu",
     .enumerate = cpu_enumerate,
@@ -484,5 +477,4 @@ const struct lowp_backend_ops lowp_cpu_backend = {
     .xent_forward = cpu_xent_forward,
     .bias_add = cpu_bias_add,
     .bias_grad = cpu_bias_grad,
-    .model_gemm = cpu_model_gemm,
 };

@@ -3,7 +3,14 @@
  * owns whole bytes of the packed code array (B % 4 == 0), so blocks never
  * share a byte. Random words are computed once per Philox evaluation (four
  * consecutive element indices). Statistics are summed per block, then over
- * blocks in block order: the same order as the reference, so bit-identical. */
+ * blocks in block order: the same order as the reference, so bit-identical.
+ *
+ * Speed: the codec of kernels/codec.cl takes the format as a run-time
+ * argument. Here every loop is instantiated once per format with the format
+ * a compile-time constant and the whole call tree inlined (SPECIALIZE), so
+ * the format tables fold away and the codec becomes straight-line integer
+ * code; the per-block constants (largest element, decoded block scale) are
+ * hoisted out of the element loop. The bits are the codec's either way. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +27,26 @@
 #define LOWP_OMP(x)
 #endif
 
+/* Inline the whole call tree of a function (GCC, clang): used on the
+ * per-format instances below. Other compilers get the generic code. */
+#if defined(__GNUC__)
+#define LOWP_FLATTEN __attribute__((flatten))
+#else
+#define LOWP_FLATTEN
+#endif
+
+/* One case per codec format, for switch statements that pick an instance
+ * with a constant format: X(format number). */
+#define LOWP_EACH_FORMAT(X)                                                                                   \
+    X(LOWP_CC_FP32) X(LOWP_CC_BF16) X(LOWP_CC_FP16) X(LOWP_CC_E4M3) X(LOWP_CC_E5M2) X(LOWP_CC_E3M2)           \
+    X(LOWP_CC_E2M3) X(LOWP_CC_E2M1) X(LOWP_CC_INT8) X(LOWP_CC_E8M0) X(LOWP_CC_UE4M3) X(LOWP_CC_UE5M3)
+
 /* ---------------- casts ---------------- */
 
-/* Encode x[i0..i0+cnt) into out[] (cnt <= 4 sharing one Philox block when aligned). */
-static void cast_chunk(const struct lowp_cast_desc *d, const float *x, size_t i0, size_t cnt, uint32_t *out)
+/* Encode x[i0..i0+cnt) into out[] (cnt <= CAST_CHUNK); SR words come four
+ * at a time from one Philox block (consecutive element indices). */
+static inline void cast_chunk(const struct lowp_cast_desc *d, const float *x, size_t i0, size_t cnt, uint32_t *out,
+                              const int32_t f)
 {
     int sr = d->rounding == LOWP_ROUNDING_SR, nonsat = d->overflow == LOWP_OVERFLOW_NONSAT;
     uint32_t w[4] = {0, 0, 0, 0};
@@ -31,56 +54,86 @@ static void cast_chunk(const struct lowp_cast_desc *d, const float *x, size_t i0
     for (size_t k = 0; k < cnt; ++k) {
         uint64_t idx = d->index_base + i0 + k;
         if (sr && (idx >> 2) != q) { q = idx >> 2; lowp_philox_block(d->seed, d->stream, q, w); }
-        out[k] = lowp_cc_encode_bits((int32_t)d->format, lowp_f32_bits(x[i0 + k]), 0, sr, w[idx & 3u], nonsat);
+        out[k] = lowp_cc_encode_bits(f, lowp_f32_bits(x[i0 + k]), 0, sr, w[idx & 3u], nonsat);
     }
 }
 
 #define CAST_CHUNK 256
 
+/* mode: what a chunk writes. ENCODE: codes of nb bytes; ROUND: the decoded
+ * values (encode then decode); DECODE: values of the codes. */
+enum cast_mode { CAST_ENCODE, CAST_ROUND, CAST_DECODE };
+
+/* One chunk of CAST_CHUNK elements from element i0. */
+static inline void cast_chunk_run(const struct lowp_cast_desc *d, const void *in, void *out, enum cast_mode mode,
+                                  size_t i0, const int32_t f)
+{
+    const unsigned nb = f == LOWP_CC_FP32 ? 4u : (f == LOWP_CC_BF16 || f == LOWP_CC_FP16) ? 2u : 1u;
+    uint32_t buf[CAST_CHUNK];
+    size_t cnt = d->n - i0 < CAST_CHUNK ? d->n - i0 : CAST_CHUNK;
+    if (mode == CAST_DECODE) {
+        for (size_t k = 0; k < cnt; ++k)
+            buf[k] = nb == 1   ? ((const uint8_t *)in)[i0 + k]
+                     : nb == 2 ? ((const uint16_t *)in)[i0 + k]
+                               : ((const uint32_t *)in)[i0 + k];
+    } else {
+        cast_chunk(d, (const float *)in, i0, cnt, buf, f);
+    }
+    if (mode == CAST_ENCODE) {
+        for (size_t k = 0; k < cnt; ++k) {
+            if (nb == 1) ((uint8_t *)out)[i0 + k] = (uint8_t)buf[k];
+            else if (nb == 2) ((uint16_t *)out)[i0 + k] = (uint16_t)buf[k];
+            else ((uint32_t *)out)[i0 + k] = buf[k];
+        }
+    } else {
+        for (size_t k = 0; k < cnt; ++k) ((float *)out)[i0 + k] = lowp_f32_from_bits(lowp_cc_decode_bits(f, buf[k]));
+    }
+}
+
+typedef void (*cast_chunk_fn)(const struct lowp_cast_desc *, const void *, void *, enum cast_mode, size_t);
+
+/* The per-format instances are called from inside the OpenMP loop: an
+ * outlined parallel region would otherwise receive the format as a
+ * run-time value and nothing would fold. */
+#define CAST_INSTANCE(F)                                                                                     \
+    static LOWP_FLATTEN void cast_chunk_##F(const struct lowp_cast_desc *d, const void *in, void *out,          \
+                                            enum cast_mode m, size_t i0)                                      \
+    { cast_chunk_run(d, in, out, m, i0, F); }
+LOWP_EACH_FORMAT(CAST_INSTANCE)
+
+static void cast_dispatch(const struct lowp_cast_desc *d, const void *in, void *out, enum cast_mode mode)
+{
+    cast_chunk_fn fn = NULL;
+    switch ((int32_t)d->format) {
+#define CAST_CASE(F) case F: fn = cast_chunk_##F; break;
+        LOWP_EACH_FORMAT(CAST_CASE)
+#undef CAST_CASE
+    default: return; /* unreachable: lowp_cast_check accepted the format */
+    }
+    long long nchunks = (long long)((d->n + CAST_CHUNK - 1) / CAST_CHUNK);
+LOWP_OMP(omp parallel for schedule(static))
+    for (long long ch = 0; ch < nchunks; ++ch)
+        fn(d, in, out, mode, (size_t)ch * CAST_CHUNK);
+}
+
 lowp_status lowp_cpu_cast_encode(const struct lowp_cast_desc *d, const float *x, void *codes)
 {
     LOWP_TRY(lowp_cast_check(d, x, codes));
-    unsigned nb = lowp_format_code_bytes(d->format);
-    long long nchunks = (long long)((d->n + CAST_CHUNK - 1) / CAST_CHUNK);
-LOWP_OMP(omp parallel for schedule(static))
-    for (long long ch = 0; ch < nchunks; ++ch) {
-        uint32_t buf[CAST_CHUNK];
-        size_t i0 = (size_t)ch * CAST_CHUNK, cnt = d->n - i0 < CAST_CHUNK ? d->n - i0 : CAST_CHUNK;
-        cast_chunk(d, x, i0, cnt, buf);
-        for (size_t k = 0; k < cnt; ++k) {
-            if (nb == 1) ((uint8_t *)codes)[i0 + k] = (uint8_t)buf[k];
-            else if (nb == 2) ((uint16_t *)codes)[i0 + k] = (uint16_t)buf[k];
-            else ((uint32_t *)codes)[i0 + k] = buf[k];
-        }
-    }
+    cast_dispatch(d, x, codes, CAST_ENCODE);
     return LOWP_OK;
 }
 
 lowp_status lowp_cpu_cast_decode(const struct lowp_cast_desc *d, const void *codes, float *y)
 {
     LOWP_TRY(lowp_cast_check(d, codes, y));
-    unsigned nb = lowp_format_code_bytes(d->format);
-    long long n = (long long)d->n;
-LOWP_OMP(omp parallel for schedule(static))
-    for (long long i = 0; i < n; ++i) {
-        uint32_t c = nb == 1 ? ((const uint8_t *)codes)[i] : nb == 2 ? ((const uint16_t *)codes)[i]
-                                                                     : ((const uint32_t *)codes)[i];
-        y[i] = lowp_f32_from_bits(lowp_cc_decode_bits((int32_t)d->format, c));
-    }
+    cast_dispatch(d, codes, y, CAST_DECODE);
     return LOWP_OK;
 }
 
 lowp_status lowp_cpu_cast_round(const struct lowp_cast_desc *d, const float *x, float *y)
 {
     LOWP_TRY(lowp_cast_check(d, x, y));
-    long long nchunks = (long long)((d->n + CAST_CHUNK - 1) / CAST_CHUNK);
-LOWP_OMP(omp parallel for schedule(static))
-    for (long long ch = 0; ch < nchunks; ++ch) {
-        uint32_t buf[CAST_CHUNK];
-        size_t i0 = (size_t)ch * CAST_CHUNK, cnt = d->n - i0 < CAST_CHUNK ? d->n - i0 : CAST_CHUNK;
-        cast_chunk(d, x, i0, cnt, buf);
-        for (size_t k = 0; k < cnt; ++k) y[i0 + k] = lowp_f32_from_bits(lowp_cc_decode_bits((int32_t)d->format, buf[k]));
-    }
+    cast_dispatch(d, x, y, CAST_ROUND);
     return LOWP_OK;
 }
 
@@ -105,19 +158,25 @@ LOWP_OMP(omp parallel for reduction(max : amax) schedule(static))
     return amax;
 }
 
-/* Quantize block b; codes/scales/y/st may be NULL. */
-static void do_block(const struct lowp_quant_desc *d, const float *x, size_t b, const uint32_t ts[3],
-                     uint8_t *codes, uint8_t *scales, float *y, struct blk_stats *st)
+/* Quantize block b; codes/scales/y/st may be NULL. ef: the element format
+ * (a constant in the per-format instances). */
+static inline void do_block(const struct lowp_quant_desc *d, const float *x, size_t b, const uint32_t ts[3],
+                            uint8_t *codes, uint8_t *scales, float *y, struct blk_stats *st, const int32_t ef)
 {
     enum { MAXB = 32 * 32 };
     size_t bl = lowp_quant_block_len(d), rr[MAXB], cc[MAXB];
     uint32_t xb[MAXB];
-    int32_t ef = (int32_t)d->elem_format, sf = (int32_t)d->scale_format;
+    int32_t sf = (int32_t)d->scale_format;
     int two = lowp_quant_two_level(d), sr = d->rounding == LOWP_ROUNDING_SR;
     int nonsat = d->overflow == LOWP_OVERFLOW_NONSAT;
-    uint32_t amax = 0u, sc, enc = 0u;
+    uint32_t amax = 0u, sc, enc = 0u, scale_bits = 0u;
+    /* element coordinates from the block's first one: no division per element */
+    size_t r0, c0, B = d->block;
+    lowp_quant_elem(d, b, 0, &r0, &c0);
     for (size_t k = 0; k < bl; ++k) {
-        lowp_quant_elem(d, b, k, &rr[k], &cc[k]);
+        if (d->layout == LOWP_BLOCK_ROW) { rr[k] = r0; cc[k] = c0 + k; }
+        else if (d->layout == LOWP_BLOCK_COL) { rr[k] = r0 + k; cc[k] = c0; }
+        else { rr[k] = r0 + (k >= B ? rr[k - B] - r0 + 1 : 0); cc[k] = k >= B ? cc[k - B] : c0 + k; }
         xb[k] = lowp_f32_bits(x[rr[k] * d->ld + cc[k]]);
         uint32_t a = xb[k] & 0x7FFFFFFFu;
         if (a >= 0x7F800000u) a = 0x7FC00000u;
@@ -126,11 +185,12 @@ static void do_block(const struct lowp_quant_desc *d, const float *x, size_t b, 
     if (two) {
         sc = lowp_cc_block_scale2(amax, ts[2], sf, d->clamp_tiny_scale != 0);
         enc = lowp_cc_block_enc2(sf, sc, ts[1]);
+        scale_bits = lowp_cc_decode_bits(sf, sc);
     } else {
         sc = lowp_cc_e8m0_scale(amax, (int32_t)d->scale_mode, ef);
     }
     if (scales) scales[b] = (uint8_t)sc;
-    uint32_t emaxv = lowp_cc_decode_bits(ef, lowp_cc_format(ef).maxmag);
+    const uint32_t emaxv = lowp_cc_max_bits(ef);
     int nan_scale = sc == lowp_cc_format(sf).nanmag;
     double clip_at = two ? 0.0 : ldexp((double)lowp_f32_from_bits(emaxv), (int)sc - 127);
     unsigned bits = lowp_format_bits(d->elem_format);
@@ -144,9 +204,10 @@ static void do_block(const struct lowp_quant_desc *d, const float *x, size_t b, 
         uint32_t code, yb;
         int clipped;
         if (two) {
-            code = lowp_cc_elem_encode2(ef, xb[k], enc, sr, w[idx & 3u]);
-            yb = lowp_cc_elem_decode2(ef, code, sf, sc, ts[1]);
-            clipped = !nan_scale && (lowp_cc_f32_mul(xb[k], enc) & 0x7FFFFFFFu) > emaxv;
+            uint32_t v = lowp_cc_f32_mul(xb[k], enc);
+            code = lowp_cc_elem_encode2_scaled(ef, v, emaxv, sr, w[idx & 3u]);
+            yb = lowp_cc_elem_decode2_value(ef, code, scale_bits, ts[1]);
+            clipped = !nan_scale && (v & 0x7FFFFFFFu) > emaxv;
         } else {
             code = lowp_cc_elem_encode_mx(ef, xb[k], sc, sr, w[idx & 3u], nonsat);
             yb = lowp_cc_elem_decode_mx(ef, code, sc);
@@ -168,6 +229,19 @@ static void do_block(const struct lowp_quant_desc *d, const float *x, size_t b, 
     if (st) *st = s;
 }
 
+typedef void (*block_fn)(const struct lowp_quant_desc *, const float *, size_t, const uint32_t[3], uint8_t *,
+                         uint8_t *, float *, struct blk_stats *);
+
+/* One instance per block element format (lowp_fmt_is_block_elem), called
+ * from inside the OpenMP loop (see CAST_INSTANCE). */
+#define BLOCK_INSTANCE(F)                                                                                    \
+    static LOWP_FLATTEN void do_block_##F(const struct lowp_quant_desc *d, const float *x, size_t b,             \
+                                          const uint32_t ts[3], uint8_t *codes, uint8_t *scales, float *y,      \
+                                          struct blk_stats *st)                                                 \
+    { do_block(d, x, b, ts, codes, scales, y, st, F); }
+#define LOWP_EACH_BLOCK_ELEM(X) X(LOWP_CC_E4M3) X(LOWP_CC_E5M2) X(LOWP_CC_E3M2) X(LOWP_CC_E2M3) X(LOWP_CC_E2M1) X(LOWP_CC_INT8)
+LOWP_EACH_BLOCK_ELEM(BLOCK_INSTANCE)
+
 static lowp_status run_blocks(const struct lowp_quant_desc *d, const float *x, uint8_t *codes,
                               uint8_t *scales, float *tensor_scale, float *y, struct lowp_quant_stats *stats)
 {
@@ -181,11 +255,18 @@ static lowp_status run_blocks(const struct lowp_quant_desc *d, const float *x, u
         bs = malloc(nb * sizeof *bs);
         if (!bs) return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "quant: out of host memory (%zu blocks)", nb);
     }
+    block_fn fn = NULL;
+    switch ((int32_t)d->elem_format) {
+#define BLOCK_CASE(F) case F: fn = do_block_##F; break;
+        LOWP_EACH_BLOCK_ELEM(BLOCK_CASE)
+#undef BLOCK_CASE
+    default: free(bs); return lowp_error(LOWP_ERR_UNSUPPORTED, "quant: element format %d", (int)d->elem_format);
+    }
     /* When x and y alias, a block reads only its own elements before writing them. */
     long long nbl = (long long)nb;
 LOWP_OMP(omp parallel for schedule(static))
     for (long long b = 0; b < nbl; ++b)
-        do_block(d, x, (size_t)b, ts, codes, scales, y, bs ? &bs[b] : NULL);
+        fn(d, x, (size_t)b, ts, codes, scales, y, bs ? &bs[b] : NULL);
     if (tensor_scale && lowp_quant_two_level(d)) *tensor_scale = lowp_f32_from_bits(ts[1]);
     if (stats) {
         struct lowp_quant_stats st;

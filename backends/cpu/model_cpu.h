@@ -1,16 +1,15 @@
 /* model_cpu.h — fast CPU versions of the model's layer ops. Every op but
- * attention and the GEMM runs the reference on independent ranges (rows or
- * columns) in OpenMP threads, so it gives the reference's bits. Attention
- * (fp32, one thread per (batch, head), dK/dV fused into the dQ pass) and the
- * GEMM (packed panels, register-blocked fp32 micro-kernel, AVX2 when the CPU
- * has it) have their own code and match the reference within tolerance. */
+ * attention runs the reference on independent ranges (rows or columns) in
+ * OpenMP threads, so it gives the reference's bits. Attention (fp32, one
+ * thread per (batch, head), dK/dV fused into the dQ pass) has its own code
+ * and matches the reference within tolerance. The linear layers' GEMMs are
+ * lowp_matmul (backends/cpu/matmul_cpu.c). */
 #ifndef LOWP_MODEL_CPU_H
 #define LOWP_MODEL_CPU_H
 
 #include <stdint.h>
 
 #include "lowp/model.h"
-#include "model/model_gemm.h"
 
 void lowp_cpu_embed_forward(const struct lowp_embed_desc *d, const int32_t *tok, const float *wte, const float *wpe,
                             float *out);
@@ -31,6 +30,5 @@ void lowp_cpu_xent(const struct lowp_xent_desc *d, const float *logits, const in
                    float *dlogits);
 void lowp_cpu_bias_add(const struct lowp_bias_desc *d, const float *b, float *y);
 void lowp_cpu_bias_grad(const struct lowp_bias_desc *d, const float *dy, float *db);
-lowp_status lowp_cpu_gemm(const struct lowp_model_gemm_desc *d, const float *a, const float *b, float *c);
 
 #endif

@@ -1,6 +1,7 @@
-/* optim_cpu.c — OpenMP versions of the optimizer primitives. The loops are
- * the reference formulas (optim_elem.h) hoisted out of the phase switch so
- * the compiler can vectorize them; reductions compute one double partial per
+/* optim_cpu.c — OpenMP versions of the optimizer primitives. The loops run
+ * the shared per-element updates (kernels/optim_rules.cl, through
+ * optim_elem.h) with the phase switch hoisted out of the loop so the
+ * compiler can vectorize them; reductions compute one double partial per
  * LOWP_OPTIM_REDUCE_BLOCK block in parallel and add the partials in block
  * order on one thread (the reference's order exactly). */
 #include "optim_cpu.h"
@@ -58,7 +59,7 @@ static void cpu_elem(lowp_optim_phase ph, uint64_t n, const float *c, float *p, 
 {
     uint32_t nread, wmask;
     lowp_oe_phase_slots(ph, c, &nread, &wmask);
-    if (s16 == NULL && ph != LOWP_OPH_SCALE_GRAD) {
+    if (s16 == NULL) {
         switch (ph) {
         case LOWP_OPH_SGD:
             if (nread) ELEM_LOOP32(lowp_oe_sgd, 1u, 1u); else ELEM_LOOP32(lowp_oe_sgd, 0u, 0u);
@@ -73,7 +74,7 @@ static void cpu_elem(lowp_optim_phase ph, uint64_t n, const float *c, float *p, 
         case LOWP_OPH_SOPHIA_HESS:  ELEM_LOOP32(lowp_oe_sophia_hess, 3u, 2u); break;
         case LOWP_OPH_SPAM:         ELEM_LOOP32(lowp_oe_spam, 3u, 3u); break;
         case LOWP_OPH_SSPAM:        ELEM_LOOP32(lowp_oe_sspam, 3u, 3u); break;
-        case LOWP_OPH_SCALE_GRAD:   break;
+        case LOWP_OPH_SCALE_GRAD:   ELEM_LOOP32(lowp_oe_scale_grad, 0u, 0u); break;
         }
         return;
     }
@@ -87,12 +88,7 @@ static void cpu_elem(lowp_optim_phase ph, uint64_t n, const float *c, float *p, 
     case LOWP_OPH_SOPHIA_HESS:  ELEM_LOOP(lowp_oe_sophia_hess); break;
     case LOWP_OPH_SPAM:         ELEM_LOOP(lowp_oe_spam); break;
     case LOWP_OPH_SSPAM:        ELEM_LOOP(lowp_oe_sspam); break;
-    case LOWP_OPH_SCALE_GRAD: {
-        int64_t nn = (int64_t)n;
-        OMP_FOR_IF_BIG
-        for (int64_t i = 0; i < nn; ++i) lowp_oe_scale_grad(c, (uint64_t)i, g);
-        break;
-    }
+    case LOWP_OPH_SCALE_GRAD:   ELEM_LOOP(lowp_oe_scale_grad); break;
     }
 }
 

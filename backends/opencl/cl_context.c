@@ -208,5 +208,4 @@ const struct lowp_backend_ops lowp_opencl_backend = {
     .xent_forward = lowp_cl_xent_forward,
     .bias_add = lowp_cl_bias_add,
     .bias_grad = lowp_cl_bias_grad,
-    .model_gemm = lowp_cl_model_gemm,
 };

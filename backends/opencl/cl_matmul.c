@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "cl_impl.h"
+#include "matmul/qmatmul_internal.h"
 
 #ifdef LOWP_HAVE_CLBLAST
 #include <clblast_c.h>
@@ -365,11 +366,12 @@ lowp_status lowp_cl_matmul_quantized(struct lowp_context *ctx, const struct lowp
     cl_mem acm = a_codes ? (cl_mem)a_codes->handle : cm, asm_ = a_scales ? (cl_mem)a_scales->handle : cm;
     cl_mem atm = a_ts ? (cl_mem)a_ts->handle : cm, bcm = b_codes ? (cl_mem)b_codes->handle : cm;
     cl_mem bsm = b_scales ? (cl_mem)b_scales->handle : cm, btm = b_ts ? (cl_mem)b_ts->handle : cm;
-    cl_ulong m = d->m, n = d->n, kk = d->k, ldc = d->ldc;
+    cl_ulong m = d->m, n = d->n, kk = d->k, ldc = d->ldc, offc = d->offset_c;
     cl_float alpha = d->alpha, beta = d->beta;
     cl_int ae = (cl_int)d->a.elem_format, asf = (cl_int)d->a.scale_format;
     cl_int be = (cl_int)d->b.elem_format, bsf = (cl_int)d->b.scale_format;
     cl_uint ab = d->a.block, bb = d->b.block;
+    cl_int aacc = (cl_int)lowp_qmatmul_access(&d->a, d->trans_a), bacc = (cl_int)lowp_qmatmul_access(&d->b, d->trans_b);
     LOWP_CL_ARG(k, 0, m);
     LOWP_CL_ARG(k, 1, n);
     LOWP_CL_ARG(k, 2, kk);
@@ -381,14 +383,17 @@ lowp_status lowp_cl_matmul_quantized(struct lowp_context *ctx, const struct lowp
     LOWP_CL_ARG(k, 8, ae);
     LOWP_CL_ARG(k, 9, asf);
     LOWP_CL_ARG(k, 10, ab);
-    LOWP_CL_ARG(k, 11, bcm);
-    LOWP_CL_ARG(k, 12, bsm);
-    LOWP_CL_ARG(k, 13, btm);
-    LOWP_CL_ARG(k, 14, be);
-    LOWP_CL_ARG(k, 15, bsf);
-    LOWP_CL_ARG(k, 16, bb);
-    LOWP_CL_ARG(k, 17, cm);
-    LOWP_CL_ARG(k, 18, ldc);
+    LOWP_CL_ARG(k, 11, aacc);
+    LOWP_CL_ARG(k, 12, bcm);
+    LOWP_CL_ARG(k, 13, bsm);
+    LOWP_CL_ARG(k, 14, btm);
+    LOWP_CL_ARG(k, 15, be);
+    LOWP_CL_ARG(k, 16, bsf);
+    LOWP_CL_ARG(k, 17, bb);
+    LOWP_CL_ARG(k, 18, bacc);
+    LOWP_CL_ARG(k, 19, cm);
+    LOWP_CL_ARG(k, 20, ldc);
+    LOWP_CL_ARG(k, 21, offc);
     size_t tile = ts * 4; /* QMM_WPT = 4 outputs per item in each direction */
     size_t global[2] = {(d->n + tile - 1) / tile * ts, (d->m + tile - 1) / tile * ts}, local[2] = {ts, ts};
     return lowp_cl_launch(ctx, k, 2, global, local);

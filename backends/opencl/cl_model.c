@@ -1,6 +1,6 @@
 /* cl_model.c — launches of kernels/model.cl. Most kernels are grid-stride
  * loops over rows, columns or elements; the attention kernels are built per
- * head size (-DHS), the GEMM per tile (-DTS). */
+ * head size (-DHS). */
 #include "cl_model.h"
 
 #include <stdio.h>
@@ -227,39 +227,4 @@ lowp_status lowp_cl_bias_grad(struct lowp_context *ctx, const struct lowp_bias_d
     cl_ulong yo = d->y_offset, bo = d->b_offset, rows = d->rows, cols = d->cols;
     ARG(k, 0, ym); ARG(k, 1, yo); ARG(k, 2, bm); ARG(k, 3, bo); ARG(k, 4, rows); ARG(k, 5, cols);
     return lowp_cl_launch_items(ctx, k, d->cols);
-}
-
-lowp_status lowp_cl_model_gemm(struct lowp_context *ctx, const struct lowp_model_gemm_desc *d,
-                               const struct lowp_buffer *a, const struct lowp_buffer *b, struct lowp_buffer *c)
-{
-    struct lowp_cl_context *cl = lowp_cl_impl(ctx);
-    /* Tile: 16 x 16, or the largest square the forced work-group size
-     * ($LOWP_OPENCL_WG_SIZE), the device or the kernel allows. */
-    size_t limit = cl->wg_override != 0 ? cl->wg_override : 256, ts = 16;
-    if (limit > ctx->device.info.max_work_group_size)
-        limit = ctx->device.info.max_work_group_size;
-    while (ts > 1 && ts * ts > limit)
-        ts /= 2;
-    cl_kernel k;
-    for (;;) {
-        char options[32];
-        snprintf(options, sizeof options, "-DTS=%zu", ts);
-        LOWP_TRY(lowp_cl_kernel_get(ctx, "model", options, "lowp_model_gemm", &k));
-        size_t kmax = 0;
-        if (clGetKernelWorkGroupInfo(k, cl->device, CL_KERNEL_WORK_GROUP_SIZE, sizeof kmax, &kmax, NULL) !=
-                CL_SUCCESS ||
-            kmax >= ts * ts || ts == 1)
-            break;
-        ts /= 2;
-    }
-    cl_mem am = MEM(a), bm = MEM(b), cm = MEM(c);
-    cl_ulong ao = d->a_offset, bo = d->b_offset, co = d->c_offset, m = d->m, n = d->n, kk = d->k, lda = d->lda,
-             ldb = d->ldb, ldc = d->ldc;
-    cl_int ta = d->trans_a != 0, tb = d->trans_b != 0;
-    cl_float alpha = d->alpha, beta = d->beta;
-    ARG(k, 0, am); ARG(k, 1, ao); ARG(k, 2, bm); ARG(k, 3, bo); ARG(k, 4, cm); ARG(k, 5, co); ARG(k, 6, m);
-    ARG(k, 7, n); ARG(k, 8, kk); ARG(k, 9, lda); ARG(k, 10, ldb); ARG(k, 11, ldc); ARG(k, 12, ta); ARG(k, 13, tb);
-    ARG(k, 14, alpha); ARG(k, 15, beta);
-    size_t local[2] = {ts, ts}, global[2] = {(d->n + ts - 1) / ts * ts, (d->m + ts - 1) / ts * ts};
-    return lowp_cl_launch(ctx, k, 2, global, local);
 }

@@ -39,7 +39,5 @@ lowp_status lowp_cl_bias_add(struct lowp_context *ctx, const struct lowp_bias_de
                              struct lowp_buffer *y);
 lowp_status lowp_cl_bias_grad(struct lowp_context *ctx, const struct lowp_bias_desc *d, const struct lowp_buffer *dy,
                               struct lowp_buffer *db);
-lowp_status lowp_cl_model_gemm(struct lowp_context *ctx, const struct lowp_model_gemm_desc *d,
-                               const struct lowp_buffer *a, const struct lowp_buffer *b, struct lowp_buffer *c);
 
 #endif

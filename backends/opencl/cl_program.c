@@ -3,6 +3,8 @@
  * A program for family F is kernels/common.cl + kernels/philox.cl +
  * kernels/codec.cl + kernels/F.cl (the exact format codecs are shared by
  * every family: quantize inside Hadamard or matmul, bf16 optimizer state),
+ * with a family's own shared file in between where it has one (optim:
+ * optim_rules.cl, the per-element updates the C backends include too),
  * built with "-cl-std=CL1.2" and the caller's options. The
  * sources are embedded in the library at build time; $LOWP_KERNEL_DIR makes
  * the library read them from that folder instead (for kernel work without
@@ -50,17 +52,32 @@ static lowp_status source_read(const char *file, char **text, size_t *len)
     return lowp_error(LOWP_ERR_INVALID_ARG, "no kernel source named %s in this build", file);
 }
 
+/* The file a family's kernels need between the common prelude and their
+ * own file, or NULL. Such a file is written in the common subset of C11 and
+ * OpenCL C and also included by the C backends: embedded sources cannot
+ * #include one another, so it is prepended here (tests/check_kernel.cmake
+ * assembles the same order). */
+static const char *family_prelude(const char *family)
+{
+    return strcmp(family, "optim") == 0 ? "optim_rules.cl" : NULL;
+}
+
 /* The full program text, with #line markers so build logs name the real file. */
 static lowp_status program_source(const char *family, char **out, size_t *out_len)
 {
     char family_file[64];
     snprintf(family_file, sizeof family_file, "%s.cl", family);
-    const char *files[] = {"common.cl", "philox.cl", "codec.cl", family_file};
-    enum { NFILES = sizeof files / sizeof files[0] };
-    char *parts[NFILES] = {NULL};
-    size_t lens[NFILES] = {0}, total = 1;
+    enum { MAXFILES = 5 };
+    const char *files[MAXFILES] = {"common.cl", "philox.cl", "codec.cl"};
+    int nfiles = 3;
+    const char *prelude = family_prelude(family);
+    if (prelude != NULL)
+        files[nfiles++] = prelude;
+    files[nfiles++] = family_file;
+    char *parts[MAXFILES] = {NULL};
+    size_t lens[MAXFILES] = {0}, total = 1;
     lowp_status s = LOWP_OK;
-    for (int i = 0; i < NFILES && s == LOWP_OK; ++i) {
+    for (int i = 0; i < nfiles && s == LOWP_OK; ++i) {
         s = source_read(files[i], &parts[i], &lens[i]);
         total += lens[i] + 64;
     }
@@ -69,7 +86,7 @@ static lowp_status program_source(const char *family, char **out, size_t *out_le
         s = lowp_error(LOWP_ERR_OUT_OF_MEMORY, "kernel source: out of host memory");
     if (s == LOWP_OK) {
         size_t used = 0;
-        for (int i = 0; i < NFILES; ++i) {
+        for (int i = 0; i < nfiles; ++i) {
             used += (size_t)snprintf(text + used, total - used, "#line 1 \"%s\"\n", files[i]);
             memcpy(text + used, parts[i], lens[i]);
             used += lens[i];
@@ -79,7 +96,7 @@ static lowp_status program_source(const char *family, char **out, size_t *out_le
         *out = text;
         *out_len = used;
     }
-    for (int i = 0; i < NFILES; ++i)
+    for (int i = 0; i < nfiles; ++i)
         free(parts[i]);
     return s;
 }

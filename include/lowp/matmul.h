@@ -105,40 +105,74 @@ LOWP_API lowp_status lowp_matmul(lowp_context *ctx, const struct lowp_matmul_des
 
 /* ---- GEMM on block-quantized operands ------------------------------------
  * C = alpha * A * B^T + beta * C, the trainer's shape: A is m x k, B is
- * n x k, both block-quantized ROW-major along k exactly as lowp_quantize
- * stores them (desc->a with rows = m, cols = k; desc->b with rows = n,
- * cols = k; layout LOWP_BLOCK_ROW): packed codes (lowp_quant_sizes bytes,
- * storage index r*k + p), one scale byte per block ([rows][k/block]) and,
- * for two-level scale formats (UE4M3/UE5M3, e.g. NVFP4), the fp32 tensor
- * decode scale written by lowp_quantize. Every element is decoded exactly
- * (value = elem * scale [* s_dec], as lowp_dequantize), products are
- * accumulated in fp32 in ascending k, and the output is
- * r = alpha*acc; if beta != 0: r = r + beta*C - so every device gives the
- * bits of lowp_ref_matmul_f32seq on the dequantized operands (devices that
- * flush fp32 subnormals excepted for subnormal products). C is row-major
- * with leading dimension ldc; beta == 0 does not read C; alpha == 0 reads
- * neither A nor B (C = beta*C, +0 when beta == 0). Only the formats fields
- * of desc->a / desc->b (elem_format, scale_format, block, rows, cols,
- * layout) are used; the rounding/seed/amax fields are ignored, ld must be
- * cols (packed). k must be a multiple of both blocks. All buffers start at
- * offset 0 (codes and scales in bytes, tensor scales one float). */
+ * n x k (so C is m x n), both block-quantized with their blocks along k,
+ * exactly as lowp_quantize stores them: packed codes (lowp_quant_sizes
+ * bytes), one scale byte per block and, for two-level scale formats
+ * (UE4M3/UE5M3, e.g. NVFP4), the fp32 tensor decode scale written by
+ * lowp_quantize. Each operand is described by its own quantization
+ * descriptor (the matrix that was quantized) and an orientation:
+ *
+ *   trans_a == N: desc->a is the m x k matrix A (rows = m, cols = k);
+ *                 layout ROW (1 x B blocks along k) or TILE2D (B x B tiles).
+ *   trans_a == T: desc->a is the k x m matrix A^T (rows = k, cols = m);
+ *                 layout COL (B x 1 blocks down the columns, i.e. along k)
+ *                 or TILE2D.
+ *   trans_b == N: desc->b is the n x k matrix B; ROW or TILE2D.
+ *   trans_b == T: desc->b is the k x n matrix B^T; COL or TILE2D.
+ *
+ * (N is the orientation of the product C = A B^T for both operands; T means
+ * "the quantized tensor is the transpose". A layout whose blocks do not run
+ * along k - ROW with T, COL with N - is LOWP_ERR_UNSUPPORTED.) So one
+ * TILE2D-quantized weight W [out][in] serves both y = x W^T (trans_b N)
+ * and dx = dy W (trans_b T) with the same codes and scales, and the
+ * COL-quantized [K][M] / [K][N] operands of a weight gradient go in with
+ * trans_a = trans_b = T. TILE2D needs the non-k dimension to be a multiple
+ * of the block too.
+ *
+ * Every element is decoded exactly (value = elem * scale [* s_dec], as
+ * lowp_dequantize), products are accumulated in fp32 in ascending k, and the
+ * output is r = alpha*acc; if beta != 0: r = r + beta*C - so every device
+ * gives the bits of lowp_ref_matmul_f32seq on the dequantized operands
+ * (devices that flush fp32 subnormals excepted for subnormal products), for
+ * every orientation and layout. C is row-major with leading dimension ldc;
+ * beta == 0 does not read C; alpha == 0 reads neither A nor B (C = beta*C,
+ * +0 when beta == 0); C(i, j) is c[offset_c + i*ldc + j]. Only the formats fields of desc->a / desc->b
+ * (elem_format, scale_format, block, rows, cols, layout, ld) are used; the
+ * rounding/seed/amax fields are ignored, ld must be cols (packed). k must
+ * be a multiple of both blocks. The operand buffers start at offset 0
+ * (codes and scales in bytes, tensor scales one float); C at offset_c
+ * floats. */
 struct lowp_qmatmul_desc {
     size_t m, n, k;
     float alpha, beta;
-    size_t ldc;               /* >= max(1, n)                              */
-    struct lowp_quant_desc a; /* rows = m, cols = k, ld = k, ROW layout    */
-    struct lowp_quant_desc b; /* rows = n, cols = k, ld = k, ROW layout    */
+    size_t ldc;               /* >= max(1, n)                                     */
+    size_t offset_c;          /* element offset of C(0, 0) in the C buffer        */
+    struct lowp_quant_desc a; /* N: m x k, ROW|TILE2D;  T: k x m, COL|TILE2D; ld = cols */
+    struct lowp_quant_desc b; /* N: n x k, ROW|TILE2D;  T: k x n, COL|TILE2D; ld = cols */
+    lowp_matmul_trans trans_a, trans_b; /* orientation of the quantized tensors (above) */
 };
 
 /* Fill `d` for C (m x n) = A (m x k) B^T (n x k) with both operands in the
  * format of `fmt` (e.g. lowp_quant_desc_mx(1, 1, LOWP_FORMAT_E4M3) or
  * lowp_quant_desc_nvfp4(1, 1); its rows/cols/ld/layout are replaced):
- * alpha 1, beta 0, ldc = n. Set d->b separately for mixed formats. */
+ * trans_a = trans_b = N, ROW layout, alpha 1, beta 0, ldc = n, offset_c
+ * 0. Set d->b
+ * separately for mixed formats; lowp_qmatmul_desc_orient changes one
+ * operand's orientation and layout. */
 LOWP_API void lowp_qmatmul_desc_init(struct lowp_qmatmul_desc *d, size_t m, size_t n, size_t k,
                                      const struct lowp_quant_desc *fmt);
 
+/* Set the orientation and block layout of operand `which` ('a' or 'b') of a
+ * descriptor made by lowp_qmatmul_desc_init, keeping its formats: the
+ * operand descriptor gets the rows/cols/ld of that orientation (see above);
+ * layout is ROW, COL or TILE2D (not checked here: lowp_qmatmul_desc_sizes
+ * says what is wrong). */
+LOWP_API void lowp_qmatmul_desc_orient(struct lowp_qmatmul_desc *d, char which, lowp_matmul_trans trans,
+                                       enum lowp_block_layout layout);
+
 /* Validate `d` and give the sizes the buffers need (bytes of codes and
- * scales of A and B, floats of C; any pointer may be NULL). */
+ * scales of A and B, floats of C counted from the start of the buffer,
+ * offset_c included - 0 for an empty product; any pointer may be NULL). */
 LOWP_API lowp_status lowp_qmatmul_desc_sizes(const struct lowp_qmatmul_desc *d, size_t *a_code_bytes,
                                              size_t *a_scale_bytes, size_t *b_code_bytes, size_t *b_scale_bytes,
                                              size_t *c_elems);

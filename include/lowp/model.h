@@ -221,8 +221,9 @@ LOWP_API lowp_status lowp_model_backward(lowp_model *m, int accumulate);
 LOWP_API void lowp_model_set_dropout_seed(lowp_model *m, uint64_t seed);
 /* Low-precision recipe of the linear layers' GEMMs (docs/trainer.md,
  * "Recipes"): the operands of the forward, dgrad and wgrad products are
- * fake-quantized (quantize + dequantize into scratch buffers) before an fp32
- * lowp_matmul. Master weights, gradients and the optimizer stay fp32. */
+ * block-quantized along the product's K. How the quantized product runs is
+ * the recipe's gemm mode (lowp_recipe_gemm). Master weights, gradients and
+ * the optimizer stay fp32. */
 typedef enum lowp_recipe_kind {
     LOWP_RECIPE_FP32 = 0,
     LOWP_RECIPE_BF16 = 1,  /* every operand rounded to bf16 (RNE) */
@@ -230,6 +231,22 @@ typedef enum lowp_recipe_kind {
     LOWP_RECIPE_MXFP4 = 3, /* MX e2m1, blocks of 32 along K, e8m0 scales; SR on gradients */
     LOWP_RECIPE_NVFP4 = 4  /* NVFP4 1x16 (weights 16x16), RHT on wgrad, SR on gradients */
 } lowp_recipe_kind;
+
+/* How an MX/NVFP4 product is computed (both give the same quantized
+ * operand values; the sums differ only in fp32 summation order):
+ *   FAKE:   quantize + dequantize each operand into fp32 scratch
+ *           (lowp_fake_quantize), then the fp32 lowp_matmul;
+ *   PACKED: lowp_quantize each operand into packed codes and scales, then
+ *           lowp_matmul_quantized on them (the low-precision GEMM);
+ *   AUTO:   PACKED on OpenCL GPUs, FAKE elsewhere (docs/trainer.md has the
+ *           measurements behind the choice).
+ * bf16 operands (the bf16 recipe, NVFP4's high-precision layers) always take
+ * the fake path: there is no bf16 packed GEMM. */
+typedef enum lowp_recipe_gemm {
+    LOWP_RECIPE_GEMM_AUTO = 0,
+    LOWP_RECIPE_GEMM_FAKE = 1,
+    LOWP_RECIPE_GEMM_PACKED = 2
+} lowp_recipe_gemm;
 
 struct lowp_model_recipe {
     lowp_recipe_kind kind;
@@ -239,8 +256,10 @@ struct lowp_model_recipe {
     int scale_format;    /* NVFP4 block scale: an enum lowp_format (UE4M3, UE5M3 or E8M0) */
     size_t hp_layers;    /* NVFP4: the last hp_layers blocks (and the LM head) in bf16 */
     uint64_t seed;       /* Philox key of SR and RHT signs */
+    lowp_recipe_gemm gemm; /* fake or packed quantized GEMMs (AUTO: by device) */
 };
-/* Defaults of a kind (NVFP4: rht, sr, 2D weights on, UE4M3, hp_layers 1). */
+/* Defaults of a kind (NVFP4: rht, sr, 2D weights on, UE4M3, hp_layers 1;
+ * gemm AUTO). */
 LOWP_API void lowp_model_recipe_default(lowp_recipe_kind kind, struct lowp_model_recipe *r);
 /* Use this recipe from the next forward on. */
 LOWP_API lowp_status lowp_model_set_recipe(lowp_model *m, const struct lowp_model_recipe *r);

@@ -314,6 +314,9 @@ lowp_status train_run_apply_recipe(struct train_run *r)
                      : strcmp(c->scale, "e8m0") == 0 ? LOWP_FORMAT_E8M0
                                                      : LOWP_FORMAT_UE4M3;
     q.hp_layers = c->hp_layers;
+    q.gemm = strcmp(c->gemm, "packed") == 0 ? LOWP_RECIPE_GEMM_PACKED
+             : strcmp(c->gemm, "fake") == 0 ? LOWP_RECIPE_GEMM_FAKE
+                                            : LOWP_RECIPE_GEMM_AUTO;
     q.seed = c->seed ^ 0x726563697065ull; /* "recipe": SR and RHT signs get their own key */
     return lowp_model_set_recipe(r->model, &q);
 }

@@ -23,7 +23,6 @@
 #include "lowp/formats.h"
 #include "lowp/hadamard.h"
 #include "lowp/model.h"
-#include "model/model_gemm.h"
 
 /* One discovered device: public description + what the backend needs to open it. */
 struct lowp_device_entry {
@@ -182,9 +181,6 @@ struct lowp_backend_ops {
                             struct lowp_buffer *y);
     lowp_status (*bias_grad)(struct lowp_context *ctx, const struct lowp_bias_desc *d, const struct lowp_buffer *dy,
                              struct lowp_buffer *db);
-    /* the model's interim GEMM (src/model/model_gemm.h), replaced by lowp_matmul later */
-    lowp_status (*model_gemm)(struct lowp_context *ctx, const struct lowp_model_gemm_desc *d,
-                              const struct lowp_buffer *a, const struct lowp_buffer *b, struct lowp_buffer *c);
     /* ---- end model.h ---- */
 };
 

@@ -187,6 +187,12 @@ void lowp_model_free(lowp_model *m)
     free_activations(m);
     lowp_buffer_free(m->quant.qa);
     lowp_buffer_free(m->quant.qb);
+    const struct lowp_linear_packed *packed[2] = {&m->quant.pa, &m->quant.pb};
+    for (int i = 0; i < 2; ++i) {
+        lowp_buffer_free(packed[i]->codes);
+        lowp_buffer_free(packed[i]->scales);
+        lowp_buffer_free(packed[i]->ts);
+    }
     lowp_buffer_free(m->params);
     lowp_buffer_free(m->grads);
     lowp_buffer_free(m->rope_table);

@@ -24,10 +24,18 @@ static const char *const lowp_prof_names[LOWP_PROF_COUNT] = {"embedding", "norm"
                                                              "mlp act", "dropout+residual", "cross-entropy"};
 
 /* The recipe and the scratch its fake-quantized operands go to (model_linear.c). */
+/* One packed quantized operand: codes, block scales, tensor decode scale. */
+struct lowp_linear_packed {
+    lowp_buffer *codes, *scales, *ts;
+    size_t cap; /* elements it can hold (codes cap bytes, scales cap/16 bytes) */
+};
+
 struct lowp_linear_quant {
     struct lowp_model_recipe recipe;
-    lowp_buffer *qa, *qb; /* scratch operands, cap floats each */
+    int packed;           /* recipe.gemm resolved for the model's device */
+    lowp_buffer *qa, *qb; /* fake path: scratch operands, cap floats each */
     size_t cap;
+    struct lowp_linear_packed pa, pb; /* packed path: the two operands of a product */
 };
 
 struct lowp_model {

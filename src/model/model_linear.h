@@ -1,7 +1,8 @@
 /* model_linear.h — the model's linear layers, y = x W^T (+ b), and their
  * backward, on device buffers. W is [out, in] row-major (PyTorch's
  * nn.Linear layout). The only file that knows how the product is computed:
- * lowp_matmul on operands fake-quantized by the model's recipe. */
+ * lowp_matmul on operands fake-quantized by the model's recipe, or
+ * lowp_matmul_quantized on packed ones (the recipe's gemm mode). */
 #ifndef LOWP_MODEL_LINEAR_H
 #define LOWP_MODEL_LINEAR_H
 

@@ -1,9 +1,8 @@
-/* model.c — front-ends of the transformer layer ops (lowp/model.h) and of
- * the model's interim GEMM: every argument checked, then the backend. */
+/* model.c — front-ends of the transformer layer ops (lowp/model.h): every
+ * argument checked, then the backend. */
 #include <stdint.h>
 
 #include "core/args.h"
-#include "model/model_gemm.h"
 
 /* a*b*c without overflow, or SIZE_MAX (which no buffer can hold). */
 static size_t mul3(size_t a, size_t b, size_t c)
@@ -283,31 +282,4 @@ lowp_status lowp_bias_grad(lowp_context *ctx, const struct lowp_bias_desc *d, co
     LOWP_CHECK_ARG(db != dy, "lowp_bias_grad: dy and db must be different buffers");
     LOWP_BACKEND_ENTRY(ctx, bias_grad);
     return ctx->ops->bias_grad(ctx, d, dy, db);
-}
-
-/* Elements spanned by a rows x cols matrix with row stride ld. */
-static size_t extent(size_t rows, size_t cols, size_t ld)
-{
-    size_t e = mul3(rows - 1, ld, 1);
-    return e > SIZE_MAX - cols ? SIZE_MAX : e + cols;
-}
-
-lowp_status lowp_model_gemm(lowp_context *ctx, const struct lowp_model_gemm_desc *d, const lowp_buffer *a,
-                            const lowp_buffer *b, lowp_buffer *c)
-{
-    LOWP_CHECK_NOT_NULL(ctx);
-    LOWP_CHECK_NOT_NULL(d);
-    LOWP_CHECK_ARG(d->m >= 1 && d->n >= 1 && d->k >= 1, "lowp_model_gemm: m, n, k must be >= 1 (got %zu, %zu, %zu)",
-                   d->m, d->n, d->k);
-    size_t ar = d->trans_a ? d->k : d->m, ac = d->trans_a ? d->m : d->k;
-    size_t br = d->trans_b ? d->n : d->k, bc = d->trans_b ? d->k : d->n;
-    LOWP_CHECK_ARG(d->lda >= ac && d->ldb >= bc && d->ldc >= d->n,
-                   "lowp_model_gemm: leading dimensions too small (lda %zu < %zu, ldb %zu < %zu or ldc %zu < %zu)",
-                   d->lda, ac, d->ldb, bc, d->ldc, d->n);
-    ELEMS("a", a, d->a_offset, extent(ar, ac, d->lda), F32);
-    ELEMS("b", b, d->b_offset, extent(br, bc, d->ldb), F32);
-    ELEMS("c", c, d->c_offset, extent(d->m, d->n, d->ldc), F32);
-    LOWP_CHECK_ARG(c != a && c != b, "lowp_model_gemm: c must not share a buffer with a or b");
-    LOWP_BACKEND_ENTRY(ctx, model_gemm);
-    return ctx->ops->model_gemm(ctx, d, a, b, c);
 }

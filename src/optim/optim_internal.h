@@ -3,46 +3,18 @@
  *    the host, in double, rounded to float; kernels only see these floats),
  *  - the elementwise phases and per-tensor reductions a backend implements,
  *  - the host step driver that sequences them (optim_step.c).
- * The elementwise formulas themselves are in optim_elem.h. */
+ * The elementwise formulas themselves are in kernels/optim_rules.cl (included
+ * below); optim_elem.h adds the host's state load/store. */
 #ifndef LOWP_OPTIM_INTERNAL_H
 #define LOWP_OPTIM_INTERNAL_H
 
 #include "lowp/optim.h"
 
-/* Coefficient vector layout (mirrored as #defines in kernels/optim.cl). */
-enum {
-    LOWP_OC_LR = 0,     /* lr */
-    LOWP_OC_DECAY = 1,  /* decoupled decay multiplier 1 - lr*wd (1 when excluded) */
-    LOWP_OC_WD = 2,     /* SGD coupled wd; LAMB wd inside u; SPAM post-decay alpha -lr*wd */
-    LOWP_OC_B1 = 3,
-    LOWP_OC_OMB1 = 4,   /* 1 - beta1, computed in double */
-    LOWP_OC_B2 = 5,
-    LOWP_OC_OMB2 = 6,
-    LOWP_OC_STEP = 7,   /* step size (sign convention per phase, see optim_elem.h) */
-    LOWP_OC_C2S = 8,    /* sqrt(1 - beta2^t) */
-    LOWP_OC_EPS = 9,
-    LOWP_OC_X0 = 10,    /* optimizer-specific, see optim_elem.h */
-    LOWP_OC_X1 = 11,
-    LOWP_OC_X2 = 12,
-    LOWP_OC_X3 = 13,
-    LOWP_OC_X4 = 14,
-    LOWP_OC_X5 = 15,
-    LOWP_OPTIM_NCOEF = 16
-};
-
-/* Elementwise passes. */
-typedef enum lowp_optim_phase {
-    LOWP_OPH_SGD = 0,
-    LOWP_OPH_ADAMW = 1,
-    LOWP_OPH_LION = 2,
-    LOWP_OPH_LAMB_MOMENTS = 3, /* LAMB phase 1: m, v */
-    LOWP_OPH_LAMB_APPLY = 4,   /* LAMB phase 2: theta -= ratio*lr*u */
-    LOWP_OPH_SOPHIA = 5,
-    LOWP_OPH_SOPHIA_HESS = 6,  /* h = b2*h + (1-b2)*g^2 with g = the GNB gradient */
-    LOWP_OPH_SPAM = 7,
-    LOWP_OPH_SSPAM = 8,
-    LOWP_OPH_SCALE_GRAD = 9    /* g *= X0 (global-norm clipping); grad is written */
-} lowp_optim_phase;
+/* The coefficient vector layout (LOWP_OC_*, LOWP_OPTIM_NCOEF), the
+ * elementwise phases (lowp_optim_phase) and the per-element updates
+ * themselves: one copy in the common subset of C11 and OpenCL C, shared with
+ * the optim OpenCL program (kernels/ is on the private include path). */
+#include "optim_rules.cl"
 
 /* Per-tensor reductions (fixed order: LOWP_OPTIM_REDUCE_BLOCK blocks, double). */
 typedef enum lowp_optim_reduce {

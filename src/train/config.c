@@ -31,6 +31,7 @@ static const struct key_def keys[] = {
     KEY("2d_weights", weights_2d, K_BOOL),
     KEY("scale", scale, K_STR),
     KEY("hp_layers", hp_layers, K_U32),
+    KEY("gemm", gemm, K_STR),
     KEY("optim", optim, K_STR),
     KEY("data", data, K_STR),
     KEY("out", out_dir, K_STR),
@@ -83,6 +84,7 @@ lowp_status lowp_train_config_preset(const char *name, struct lowp_train_config 
     c.rht = c.sr = c.weights_2d = 1;
     copy_name(c.scale, sizeof c.scale, "ue4m3");
     c.hp_layers = 1;
+    copy_name(c.gemm, sizeof c.gemm, "auto");
     copy_name(c.data, sizeof c.data, "data/tinyshakespeare.txt");
     c.val_fraction = 0.1;
     c.seed = 1337;
@@ -499,6 +501,8 @@ lowp_status lowp_train_config_validate(const struct lowp_train_config *c)
         BAD("recipe '%s' is not a name (letters, digits, _ - . +)", c->recipe);
     if (strcmp(c->scale, "ue4m3") != 0 && strcmp(c->scale, "ue5m3") != 0 && strcmp(c->scale, "e8m0") != 0)
         BAD("scale '%s' is not one of ue4m3, ue5m3, e8m0", c->scale);
+    if (strcmp(c->gemm, "auto") != 0 && strcmp(c->gemm, "packed") != 0 && strcmp(c->gemm, "fake") != 0)
+        BAD("gemm '%s' is not one of auto, packed, fake", c->gemm);
     if (!name_ok(c->optim))
         BAD("optim '%s' is not a name (letters, digits, _ - . +)", c->optim);
     if (!c->data[0])
@@ -554,7 +558,9 @@ lowp_status lowp_train_config_compatible(const struct lowp_train_config *saved, 
     LOWP_CHECK_NOT_NULL(saved);
     LOWP_CHECK_NOT_NULL(now);
     /* Keys that change what the run computes; the rest (steps, intervals,
-     * device, out, resume) may differ. */
+     * device, out, resume, and gemm: packed and fake GEMMs see the same
+     * quantized values, only the fp32 summation order differs, as between
+     * devices) may differ. */
     static const char *const must_match[] = {
         "recipe", "rht", "sr", "2d_weights", "scale", "hp_layers", "optim", "data", "val_fraction", "n_layer", "n_head", "n_embd", "context", "dropout",
         "batch", "seed", "lr", "min_lr", "warmup_steps", "schedule", "beta1", "beta2",

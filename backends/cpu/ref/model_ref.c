@@ -384,29 +384,6 @@ void lowp_ref_bias_grad_cols(const struct lowp_bias_desc *d, const float *dy, fl
             db[d->b_offset + c] += dy[d->y_offset + r * d->cols + c];
 }
 
-/* ---- gemm --------------------------------------------------------------------- */
-
-void lowp_ref_gemm_rows(const struct lowp_model_gemm_desc *d, const float *a, const float *b, float *c, size_t r0,
-                        size_t r1)
-{
-    a += d->a_offset;
-    b += d->b_offset;
-    c += d->c_offset;
-    for (size_t i = r0; i < r1; ++i)
-        for (size_t j = 0; j < d->n; ++j) {
-            double s = 0.0;
-            for (size_t p = 0; p < d->k; ++p) {
-                double av = d->trans_a ? a[p * d->lda + i] : a[i * d->lda + p];
-                double bv = d->trans_b ? b[j * d->ldb + p] : b[p * d->ldb + j];
-                s += av * bv;
-            }
-            double v = (double)d->alpha * s;
-            if (d->beta != 0.0f)
-                v += (double)d->beta * (double)c[i * d->ldc + j];
-            c[i * d->ldc + j] = (float)v;
-        }
-}
-
 /* ---- whole ops -------------------------------------------------------------------- */
 
 void lowp_ref_embed_forward(const struct lowp_embed_desc *d, const int32_t *tok, const float *wte, const float *wpe,
@@ -467,8 +444,4 @@ void lowp_ref_bias_add(const struct lowp_bias_desc *d, const float *b, float *y)
 void lowp_ref_bias_grad(const struct lowp_bias_desc *d, const float *dy, float *db)
 {
     lowp_ref_bias_grad_cols(d, dy, db, 0, d->cols);
-}
-void lowp_ref_gemm(const struct lowp_model_gemm_desc *d, const float *a, const float *b, float *c)
-{
-    lowp_ref_gemm_rows(d, a, b, c, 0, d->m);
 }

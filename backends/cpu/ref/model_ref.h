@@ -13,7 +13,6 @@
 #include <stdint.h>
 
 #include "lowp/model.h"
-#include "model/model_gemm.h"
 
 void lowp_ref_embed_forward_rows(const struct lowp_embed_desc *d, const int32_t *tok, const float *wte,
                                  const float *wpe, float *out, size_t r0, size_t r1);
@@ -48,10 +47,6 @@ void lowp_ref_xent_rows(const struct lowp_xent_desc *d, const float *logits, con
 void lowp_ref_bias_add_rows(const struct lowp_bias_desc *d, const float *b, float *y, size_t r0, size_t r1);
 void lowp_ref_bias_grad_cols(const struct lowp_bias_desc *d, const float *dy, float *db, size_t c0, size_t c1);
 
-/* Rows [r0, r1) of C. */
-void lowp_ref_gemm_rows(const struct lowp_model_gemm_desc *d, const float *a, const float *b, float *c, size_t r0,
-                        size_t r1);
-
 /* Whole-op conveniences (the full range). */
 void lowp_ref_embed_forward(const struct lowp_embed_desc *d, const int32_t *tok, const float *wte, const float *wpe,
                             float *out);
@@ -72,7 +67,6 @@ void lowp_ref_xent(const struct lowp_xent_desc *d, const float *logits, const in
                    float *dlogits);
 void lowp_ref_bias_add(const struct lowp_bias_desc *d, const float *b, float *y);
 void lowp_ref_bias_grad(const struct lowp_bias_desc *d, const float *dy, float *db);
-void lowp_ref_gemm(const struct lowp_model_gemm_desc *d, const float *a, const float *b, float *c);
 
 /* Dropout keep test and scale shared by every implementation. */
 static inline int lowp_model_keep(uint32_t word, float p) { return (float)(word >> 8) * (1.0f / 16777216.0f) >= p; }

@@ -1,7 +1,8 @@
 /* optim_ref.c — the scalar reference: plain sequential loops over the
- * formulas of optim_elem.h; reductions in the fixed block order of the
- * contract (LOWP_OPTIM_REDUCE_BLOCK elements per double partial, partials
- * added in block order). */
+ * per-element updates of kernels/optim_rules.cl (through optim_elem.h);
+ * reductions in the fixed block order of the contract
+ * (LOWP_OPTIM_REDUCE_BLOCK elements per double partial, partials added in
+ * block order). */
 #include "ref/optim_ref.h"
 
 #include <math.h>
@@ -28,7 +29,7 @@ static void ref_elem(lowp_optim_phase ph, uint64_t n, const float *c, float *p, 
         case LOWP_OPH_SOPHIA_HESS:  lowp_oe_sophia_hess(c, i, n, p, g, s); break;
         case LOWP_OPH_SPAM:         lowp_oe_spam(c, i, n, p, g, s); break;
         case LOWP_OPH_SSPAM:        lowp_oe_sspam(c, i, n, p, g, s); break;
-        case LOWP_OPH_SCALE_GRAD:   lowp_oe_scale_grad(c, i, g); break;
+        case LOWP_OPH_SCALE_GRAD:   lowp_oe_scale_grad(c, i, n, p, g, s); break;
         }
         lowp_oe_store(s, nread, wmask, i, n, s32, s16, seed, sbase);
     }
