@@ -6,7 +6,8 @@
  *     which has its own fp32 code);
  *  3. the whole model on the CPU device: against PyTorch vectors
  *     (tests/vectors/model, argv[1]), finite differences with dropout on,
- *     init statistics, save/load round trip, corrupt safetensors files.
+ *     init statistics, save/load round trip, corrupt safetensors files,
+ *     lowp_model_set_targets against a forward with those targets.
  * Prints "N passed, M failed"; exit 1 on any failure. */
 #include <math.h>
 #include <stdio.h>
@@ -514,6 +515,57 @@ static void init_and_io(lowp_context *ctx)
     lowp_model_free(m2);
 }
 
+/* lowp_model_set_targets: forward(no targets) + set_targets(t) gives the
+ * loss and gradients of forward(t) bit for bit, also with dropout, an
+ * NVFP4 recipe (SR and RHT streams follow the forward's step) and after a
+ * backward in between; without a forward it is refused. */
+static void set_targets(lowp_context *ctx)
+{
+    struct lowp_model_config cfg;
+    lowp_model_config_gpt2(&cfg, 2, 32, 2, 16);
+    cfg.dropout = 0.1f;
+    lowp_model *m = NULL;
+    if (lowp_model_create(ctx, &cfg, &m) != LOWP_OK || lowp_model_init(m, 7) != LOWP_OK) {
+        check(0, "model create: %s", lowp_last_error());
+        lowp_model_free(m);
+        return;
+    }
+    int32_t tok[32], t1[32], t2[32];
+    check(lowp_model_set_targets(m, t1, NULL) == LOWP_ERR_INVALID_ARG, "set_targets before a forward accepted");
+    for (int i = 0; i < 32; ++i)
+        tok[i] = (i * 11) % 256, t1[i] = (i * 5 + 3) % 256, t2[i] = i == 4 ? -1 : (i * 13 + 1) % 256;
+    size_t np = lowp_model_param_count(m);
+    float *ga = malloc(np * sizeof *ga), *gb = malloc(np * sizeof *gb);
+    for (int recipe = 0; recipe < 2; ++recipe) {
+        struct lowp_model_recipe q;
+        lowp_model_recipe_default(recipe ? LOWP_RECIPE_NVFP4 : LOWP_RECIPE_FP32, &q);
+        q.seed = 99;
+        check(lowp_model_set_recipe(m, &q) == LOWP_OK, "recipe: %s", lowp_last_error());
+        float la = 0, lb = 0, l1 = 0;
+        int ok = lowp_model_forward(m, tok, t2, 2, 16, 9, &la) == LOWP_OK && lowp_model_backward(m, 0) == LOWP_OK &&
+                 lowp_buffer_read(lowp_model_grads(m), 0, ga, np * sizeof *ga) == LOWP_OK;
+        /* forward with other targets, backward, then retarget: the same as above */
+        ok = ok && lowp_model_forward(m, tok, t1, 2, 16, 9, &l1) == LOWP_OK && lowp_model_backward(m, 0) == LOWP_OK &&
+             lowp_model_set_targets(m, t2, &lb) == LOWP_OK && lowp_model_backward(m, 0) == LOWP_OK &&
+             lowp_buffer_read(lowp_model_grads(m), 0, gb, np * sizeof *gb) == LOWP_OK;
+        check(ok, "set_targets run (recipe %d): %s", recipe, lowp_last_error());
+        check(la == lb && memcmp(ga, gb, np * sizeof *ga) == 0, "recipe %d: retargeted loss %.9g vs %.9g or grads differ",
+              recipe, (double)lb, (double)la);
+        /* and straight after a forward without targets */
+        ok = lowp_model_forward(m, tok, NULL, 2, 16, 9, NULL) == LOWP_OK &&
+             lowp_model_backward(m, 0) == LOWP_ERR_INVALID_ARG && lowp_model_set_targets(m, t2, &lb) == LOWP_OK &&
+             lowp_model_backward(m, 0) == LOWP_OK && lowp_buffer_read(lowp_model_grads(m), 0, gb, np * sizeof *gb) == LOWP_OK;
+        check(ok && la == lb && memcmp(ga, gb, np * sizeof *ga) == 0, "recipe %d: forward(NULL) + set_targets differs",
+              recipe);
+    }
+    t1[3] = 256;
+    check(lowp_model_set_targets(m, t1, NULL) == LOWP_ERR_INVALID_ARG, "target 256 accepted");
+    /* a refused call changes nothing: the previous targets still hold */
+    check(lowp_model_backward(m, 0) == LOWP_OK, "backward after a refused set_targets: %s", lowp_last_error());
+    free(ga), free(gb);
+    lowp_model_free(m);
+}
+
 static void bad_args(lowp_context *ctx)
 {
     struct lowp_model_config cfg;
@@ -554,6 +606,7 @@ int main(int argc, char **argv)
         model_fd_dropout(ctx, 0);
         model_fd_dropout(ctx, 1);
         init_and_io(ctx);
+        set_targets(ctx);
         bad_args(ctx);
         lowp_context_close(ctx);
     }

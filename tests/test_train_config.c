@@ -149,6 +149,18 @@ int main(void)
     CHECK(lowp_train_config_validate(&d) == LOWP_ERR_INVALID_ARG, "batch 0");
     d = c; d.dropout = 1.0;
     CHECK(lowp_train_config_validate(&d) == LOWP_ERR_INVALID_ARG && has("dropout"), "dropout 1");
+    CHECK(c.sophia_rho == 0.05 && c.hess_interval == 10 && c.hess_clip == 0.0, "Sophia defaults");
+    d = c; d.hess_interval = 0;
+    CHECK(lowp_train_config_validate(&d) == LOWP_ERR_INVALID_ARG && has("hess_interval"), "hess_interval 0");
+    d = c; d.sophia_rho = -0.5;
+    CHECK(lowp_train_config_validate(&d) == LOWP_ERR_INVALID_ARG && has("sophia_rho"), "sophia_rho < 0");
+    d = c; d.hess_clip = -1.0;
+    CHECK(lowp_train_config_validate(&d) == LOWP_ERR_INVALID_ARG && has("hess_clip"), "hess_clip < 0");
+    d = c;
+    CHECK(lowp_train_config_set(&d, "hess_interval", "3") == LOWP_OK && d.hess_interval == 3 &&
+              lowp_train_config_set(&d, "sophia_rho", "0.02") == LOWP_OK && d.sophia_rho == 0.02 &&
+              lowp_train_config_validate(&d) == LOWP_OK,
+          "Sophia keys set: %s", lowp_last_error());
 
     /* Canonical text: load(format(c)) == c. */
     lowp_train_config_preset("gpt10m", &c);
@@ -183,6 +195,8 @@ int main(void)
     CHECK(lowp_train_config_compatible(&c, &d) == LOWP_ERR_INVALID_ARG && has("n_layer"), "other shape");
     d = c; strcpy(d.optim, "sgd");
     CHECK(lowp_train_config_compatible(&c, &d) == LOWP_ERR_INVALID_ARG && has("optim"), "other optimizer");
+    d = c; d.hess_interval = 5;
+    CHECK(lowp_train_config_compatible(&c, &d) == LOWP_ERR_INVALID_ARG && has("hess_interval"), "other k");
 
     const char *names[] = {"good.cfg", "bad.cfg", "run.cfg", "g.cfg", "round.cfg"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; ++i) {

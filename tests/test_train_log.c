@@ -56,11 +56,11 @@ static void write_run(const char *path, double scale, uint64_t steps)
         return;
     for (uint64_t s = 10; s <= steps; s += 10) {
         struct lowp_log_record r = {LOWP_LOG_TRAIN, s, scale * (4.0 / (1.0 + 0.01 * (double)s)) + 1.2, 1e-3,
-                                    5000.0, 0.1 * (double)s};
+                                    5000.0, 0.1 * (double)s, NAN, NAN};
         lowp_train_log_write(log, &r);
         if (s % 100 == 0) {
             struct lowp_log_record v = {LOWP_LOG_VAL, s, scale * (4.0 / (1.0 + 0.008 * (double)s)) + 1.4, NAN, NAN,
-                                        0.1 * (double)s};
+                                        0.1 * (double)s, NAN, NAN};
             lowp_train_log_write(log, &v);
         }
     }
@@ -96,12 +96,12 @@ int main(int argc, char **argv)
     lowp_train_log *log;
     CHECK(lowp_train_log_open(lp, UINT64_MAX, &log) == LOWP_OK, "open: %s", lowp_last_error());
     struct lowp_log_record recs[] = {
-        {LOWP_LOG_VAL, 0, 5.55, NAN, NAN, 0.5},
-        {LOWP_LOG_TRAIN, 10, 3.25, 1e-4, 1000.5, 1.25},
-        {LOWP_LOG_TRAIN, 20, INFINITY, 2e-4, 1000.0, 2.5},
-        {LOWP_LOG_VAL, 20, 2.5, NAN, NAN, 3.0},
-        {LOWP_LOG_TRAIN, 30, 2.0, 3e-4, 900.0, 4.0},
-        {LOWP_LOG_VAL, 30, 2.75, NAN, NAN, 4.5},
+        {LOWP_LOG_VAL, 0, 5.55, NAN, NAN, 0.5, NAN, NAN},
+        {LOWP_LOG_TRAIN, 10, 3.25, 1e-4, 1000.5, 1.25, NAN, NAN},
+        {LOWP_LOG_TRAIN, 20, INFINITY, 2e-4, 1000.0, 2.5, NAN, NAN},
+        {LOWP_LOG_VAL, 20, 2.5, NAN, NAN, 3.0, NAN, NAN},
+        {LOWP_LOG_TRAIN, 30, 2.0, 3e-4, 900.0, 4.0, NAN, NAN},
+        {LOWP_LOG_VAL, 30, 2.75, NAN, NAN, 4.5, NAN, NAN},
     };
     for (size_t i = 0; i < 6; ++i)
         CHECK(lowp_train_log_write(log, &recs[i]) == LOWP_OK, "write %zu", i);
@@ -151,7 +151,7 @@ int main(int argc, char **argv)
     fputs("{\"type\":\"train\",\"step\":40,\"lo", f); /* killed mid-line */
     fclose(f);
     CHECK(lowp_train_log_open(lp, 20, &log) == LOWP_OK, "reopen at step 20: %s", lowp_last_error());
-    struct lowp_log_record r40 = {LOWP_LOG_TRAIN, 30, 1.5, 3e-4, 800.0, 9.0};
+    struct lowp_log_record r40 = {LOWP_LOG_TRAIN, 30, 1.5, 3e-4, 800.0, 9.0, NAN, NAN};
     lowp_train_log_write(log, &r40);
     lowp_train_log_close(log);
     CHECK(lowp_train_log_read(lp, &got, &cnt) == LOWP_OK && cnt == 5 && got[3].step == 20 && got[4].loss == 1.5,
@@ -160,6 +160,44 @@ int main(int argc, char **argv)
     const char *fresh = path_in("fresh.jsonl");
     CHECK(lowp_train_log_open(fresh, 100, &log) == LOWP_OK && lowp_train_log_close(log) == LOWP_OK,
           "resume without a log starts one");
+
+    /* Sophia's Hessian-refresh records: round trip, counted in the results,
+     * kept by a resume rewrite (up to its step), not treated as train records. */
+    const char *hp = path_in("hess.jsonl");
+    CHECK(lowp_train_log_open(hp, UINT64_MAX, &log) == LOWP_OK, "open hess log");
+    struct lowp_log_record hrec[] = {
+        {LOWP_LOG_TRAIN, 10, 3.0, 1e-3, 500.0, 1.0, NAN, NAN},
+        {LOWP_LOG_HESS, 10, 3.5, NAN, NAN, 1.1, 0.25, 0.125},
+        {LOWP_LOG_TRAIN, 20, 2.5, 1e-3, 700.0, 2.0, NAN, NAN},
+        {LOWP_LOG_HESS, 20, 3.25, NAN, NAN, 2.1, INFINITY, 0.375},
+    };
+    for (size_t i = 0; i < 4; ++i)
+        CHECK(lowp_train_log_write(log, &hrec[i]) == LOWP_OK, "write hess %zu", i);
+    lowp_train_log_close(log);
+    text = slurp(hp);
+    CHECK(text && strstr(text, "{\"type\":\"hess\",\"step\":10,\"gnb_loss\":3.5,\"gnb_norm\":0.25,"
+                               "\"win_rate\":0.125000,\"elapsed_s\":1.100}\n") && strstr(text, "\"gnb_norm\":null"),
+          "hess JSON line:\n%s", text ? text : "(none)");
+    free(text);
+    CHECK(lowp_train_log_read(hp, &got, &cnt) == LOWP_OK && cnt == 4, "read hess log");
+    if (got && cnt == 4)
+        CHECK(got[1].kind == LOWP_LOG_HESS && got[1].loss == 3.5 && got[1].gnb_norm == 0.25 &&
+                  got[1].win_rate == 0.125 && got[1].elapsed_s == 1.1 && isnan(got[3].gnb_norm),
+              "hess record fields");
+    lowp_train_results_from_log(got, cnt, &res);
+    CHECK(res.hess_refreshes == 2 && res.win_rate == 0.375 && res.final_train_loss == 2.5 &&
+              fabs(res.tokens_per_s - 600.0) < 1e-9,
+          "results count refreshes (%llu) and keep train figures apart", (unsigned long long)res.hess_refreshes);
+    free(got);
+    CHECK(lowp_train_results_write(rp, &res, NULL) == LOWP_OK, "results with refreshes");
+    text = slurp(rp);
+    CHECK(text && strstr(text, "\"hess_refreshes\": 2,") && strstr(text, "\"win_rate\": 0.375,"), "results.json:\n%s",
+          text ? text : "");
+    free(text);
+    CHECK(lowp_train_log_open(hp, 10, &log) == LOWP_OK && lowp_train_log_close(log) == LOWP_OK, "resume at 10");
+    CHECK(lowp_train_log_read(hp, &got, &cnt) == LOWP_OK && cnt == 2 && got[1].kind == LOWP_LOG_HESS,
+          "resume keeps the refresh of step 10 (%zu records)", cnt);
+    free(got);
 
     /* Corrupt lines are named; unknown record types are skipped. */
     const char *bad = path_in("bad.jsonl");

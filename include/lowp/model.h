@@ -208,6 +208,13 @@ LOWP_API lowp_status lowp_model_init(lowp_model *m, uint64_t seed);
  * steps (masks depend on (dropout_seed, step, layer, site, element)). */
 LOWP_API lowp_status lowp_model_forward(lowp_model *m, const int32_t *tokens, const int32_t *targets, size_t batch,
                                         size_t seq, uint64_t step, float *loss);
+/* New targets for the last forward: the cross-entropy and its logits
+ * gradient are recomputed from the logits that forward kept (no second
+ * forward), so the next backward differentiates the mean loss against these
+ * targets (-1 = ignored position). `loss` (may be NULL) receives that mean.
+ * Sophia's Gauss-Newton-Bartlett estimator uses it with labels sampled from
+ * the model's own softmax (docs/trainer.md). */
+LOWP_API lowp_status lowp_model_set_targets(lowp_model *m, const int32_t *targets, float *loss);
 /* Backward of the last forward (which must have had targets). Parameter
  * gradients are overwritten, or added to the existing ones when `accumulate`. */
 LOWP_API lowp_status lowp_model_backward(lowp_model *m, int accumulate);

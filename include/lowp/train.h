@@ -66,7 +66,27 @@ LOWP_API lowp_status lowp_text_data_batch(const lowp_text_data *data, lowp_split
  * stochastic rounding) must keep out of purposes 0x01 and 0x02. */
 #define LOWP_TRAIN_STREAM_TRAIN_BATCH 0x01u
 #define LOWP_TRAIN_STREAM_VAL_BATCH   0x02u
+#define LOWP_TRAIN_STREAM_GNB_LABELS  0x05u /* Sophia's sampled labels (0x03: lowp sample, 0x04: recipe) */
 LOWP_API uint64_t lowp_train_batch_stream(lowp_split split, uint64_t draw);
+
+/* ------------------------------------------------------ Sophia GNB labels */
+
+/* The Philox stream of the GNB labels of one Hessian refresh:
+ * LOWP_TRAIN_STREAM_GNB_LABELS << 56 | draw (the low 56 bits). */
+LOWP_API uint64_t lowp_train_gnb_stream(uint64_t draw);
+
+/* Labels for Sophia's Gauss-Newton-Bartlett estimator: for every row r of
+ * `logits` (rows x vocab, host memory) one class drawn from softmax(row) by
+ * an exact inverse CDF in double precision:
+ *   u   = 53-bit uniform in [0, 1) from Philox words 2r and 2r+1 of
+ *         (seed, lowp_train_gnb_stream(draw))  (low word first),
+ *   p_j = exp(l_j - max_j l_j), S = sum_j p_j, both summed in increasing j,
+ *   label = the first j with u * S < p_0 + ... + p_j.
+ * So label r depends only on (seed, draw, r) and row r's logits: the same on
+ * every device and after a resume. A NaN or +inf logit, or a row of -inf
+ * only, is LOWP_ERR_NUMERIC naming the row, and no label is written. */
+LOWP_API lowp_status lowp_train_gnb_labels(const float *logits, size_t rows, size_t vocab, uint64_t seed,
+                                           uint64_t draw, int32_t *labels);
 
 /* ---------------------------------------------------------------- config */
 
@@ -111,6 +131,10 @@ struct lowp_train_config {
     double beta1, beta2, eps;
     double weight_decay;               /* applied to matrices only */
     double grad_clip;                  /* global L2 norm bound; 0 = off */
+    /* Sophia-G (optim = sophia): Hessian EMA refreshed with the GNB estimator */
+    double sophia_rho;                 /* rho (the paper's gamma); bs = batch * context tokens */
+    uint32_t hess_interval;            /* k: a refresh after steps k, 2k, ... */
+    double hess_clip;                  /* global L2 bound on the GNB gradient; 0 = off */
     /* evaluation, logging, checkpoints */
     uint64_t eval_every;               /* validate every N steps (and at the end) */
     uint32_t eval_batches;             /* batches per validation pass */
@@ -213,20 +237,27 @@ LOWP_API size_t lowp_progress_format(const struct lowp_progress *p, int tty, cha
  * per line:
  *   {"type":"train","step":S,"loss":L,"lr":R,"tokens_per_s":T,"elapsed_s":E}
  *   {"type":"val","step":S,"val_loss":V,"elapsed_s":E}
- * `step` counts optimizer steps done. Non-finite numbers are written as null
- * and read back as NaN. */
+ *   {"type":"hess","step":S,"gnb_loss":G,"gnb_norm":N,"win_rate":W,"elapsed_s":E}
+ * `step` counts optimizer steps done. A "hess" record is one Sophia Hessian
+ * refresh after step S: the mean cross-entropy against the sampled labels,
+ * the GNB gradient's global L2 norm (before hess_clip) and the fraction of
+ * coordinates whose next update is not clipped (|m| < rho*bs*h). Non-finite
+ * numbers are written as null and read back as NaN. */
 typedef enum lowp_log_kind {
     LOWP_LOG_TRAIN = 0,
-    LOWP_LOG_VAL = 1
+    LOWP_LOG_VAL = 1,
+    LOWP_LOG_HESS = 2
 } lowp_log_kind;
 
 struct lowp_log_record {
     lowp_log_kind kind;
     uint64_t step;
-    double loss;          /* train: the step's loss; val: the validation loss */
-    double lr;            /* train only (NaN for val) */
-    double tokens_per_s;  /* train only (NaN for val) */
+    double loss;          /* train: the step's loss; val: the validation loss; hess: the GNB loss */
+    double lr;            /* train only (NaN otherwise) */
+    double tokens_per_s;  /* train only (NaN otherwise) */
     double elapsed_s;
+    double gnb_norm;      /* hess only */
+    double win_rate;      /* hess only */
 };
 
 typedef struct lowp_train_log lowp_train_log;
@@ -257,6 +288,8 @@ struct lowp_train_results {
     double final_train_loss;   /* the last training record */
     double tokens_per_s;       /* mean over the training records' rates */
     double elapsed_s;          /* the last record's elapsed time */
+    uint64_t hess_refreshes;   /* Sophia: "hess" records (0 for other optimizers) */
+    double win_rate;           /* Sophia: the last refresh's win rate */
 };
 
 /* Summarize a log's records. */

@@ -2,6 +2,7 @@
  * training loop with validation, log, checkpoints, results and plot
  * (docs/trainer.md, "lowp train"). */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,9 @@ struct loop {
     struct train_run run;
     lowp_text_data *data;
     int32_t *tok, *tgt;
+    /* Sophia's GNB pass: logits read back, sampled labels, optimizer state read back */
+    float *logits, *ostate_host;
+    int32_t *labels;
     lowp_train_log *log;
     char ckpt[LOWP_TRAIN_PATH_MAX + 32], logp[LOWP_TRAIN_PATH_MAX + 32];
     int tty;
@@ -79,6 +83,61 @@ static lowp_status train_step(struct loop *L, float *loss)
     return LOWP_OK;
 }
 
+/* Fraction of coordinates whose Sophia update is not clipped, |m| < rho*bs*h
+ * (the official script's "win rate"; its README wants 0.1 .. 0.5). */
+static lowp_status win_rate(struct loop *L, double *rate)
+{
+    struct train_run *r = &L->run;
+    *rate = NAN;
+    if (r->hp.state_format != LOWP_OPTIM_STATE_FP32) /* the trainer keeps fp32 state; bf16 is not read here */
+        return LOWP_OK;
+    LOWP_TRY(lowp_buffer_read(r->ostate, 0, L->ostate_host, (size_t)r->desc.state_len * sizeof(float)));
+    const double scale = (float)((double)r->hp.sophia_rho * (double)r->hp.sophia_bs); /* the step's X0 */
+    uint64_t won = 0, total = 0;
+    for (size_t t = 0; t < r->desc.n_tensors; ++t) {
+        const struct lowp_optim_tensor *T = &r->otensors[t];
+        const float *m = L->ostate_host + T->state_offset, *h = m + T->numel; /* slots [m, h] */
+        for (uint64_t i = 0; i < T->numel; ++i)
+            won += fabs((double)m[i]) < scale * (double)h[i];
+        total += T->numel;
+    }
+    *rate = total ? (double)won / (double)total : NAN;
+    return LOWP_OK;
+}
+
+/* Sophia-G's Hessian refresh with the Gauss-Newton-Bartlett estimator, run
+ * right after the optimizer step that made the step count a multiple of
+ * hess_interval (the official train_sophiag.py order: step, then refresh).
+ * The step's own batch (still in L->tok) goes forward again at the updated
+ * parameters with the step's dropout masks and recipe streams; labels are
+ * sampled from that forward's softmax on the host (Philox purpose 0x05,
+ * draw = steps done); the mean cross-entropy against them is
+ * backpropagated into the gradient buffer, whose training gradient the
+ * step has already consumed; then h <- b2*h + (1-b2)*g^2. grad_clip does
+ * not apply; hess_clip (0 = off) bounds the GNB gradient's global norm. */
+static lowp_status hessian_refresh(struct loop *L, struct lowp_log_record *rec)
+{
+    struct train_run *r = &L->run;
+    const struct lowp_train_config *c = &r->cfg;
+    const size_t rows = (size_t)c->batch * c->context;
+    const uint64_t done = r->st.step;
+    float gnb_loss = 0.0f, norm = 0.0f;
+    LOWP_TRY(lowp_model_forward(r->model, L->tok, NULL, c->batch, c->context, done - 1, NULL));
+    LOWP_TRY(lowp_model_read_logits(r->model, L->logits, rows * LOWP_TEXT_VOCAB));
+    LOWP_TRY(lowp_train_gnb_labels(L->logits, rows, LOWP_TEXT_VOCAB, c->seed, done, L->labels));
+    LOWP_TRY(lowp_model_set_targets(r->model, L->labels, &gnb_loss));
+    LOWP_TRY(lowp_model_backward(r->model, 0));
+    /* the norm is logged either way; FLT_MAX bounds nothing */
+    float bound = c->hess_clip > 0.0 ? (float)c->hess_clip : FLT_MAX;
+    LOWP_TRY(lowp_optim_clip_grad_norm(r->ctx, &r->desc, lowp_model_grads(r->model), bound, &norm));
+    LOWP_TRY(lowp_optim_sophia_hessian(r->ctx, &r->desc, lowp_model_grads(r->model), r->ostate));
+    double wr = NAN;
+    LOWP_TRY(win_rate(L, &wr));
+    *rec = (struct lowp_log_record){.kind = LOWP_LOG_HESS, .step = done, .loss = gnb_loss, .lr = NAN,
+                                    .tokens_per_s = NAN, .gnb_norm = norm, .win_rate = wr};
+    return LOWP_OK;
+}
+
 static void progress(struct loop *L, double loss, double lr, double val, double elapsed, double tps,
                      uint64_t start_step)
 {
@@ -115,6 +174,12 @@ static lowp_status run_loop(struct loop *L, int resumed)
         last_loss = loss;
         last_lr = r->hp.lr;
         uint64_t s = r->st.step;
+        if (lowp_optim_sophia_refresh_due(&r->hp, &r->gstate)) {
+            struct lowp_log_record rec;
+            LOWP_TRY(hessian_refresh(L, &rec));
+            rec.elapsed_s = base_elapsed + (lowp_train_now() - t0);
+            LOWP_TRY(lowp_train_log_write(L->log, &rec));
+        }
         double now = lowp_train_now(), elapsed = base_elapsed + (now - t0);
         if (s % c->log_every == 0 || s == c->steps) {
             tps = (double)(s - step_log) * c->batch * c->context / (now - t_log > 1e-9 ? now - t_log : 1e-9);
@@ -201,6 +266,7 @@ static int train_main(struct loop *L)
     L->tgt = malloc((size_t)c->batch * c->context * sizeof *L->tgt);
     if (L->tok == NULL || L->tgt == NULL)
         return lowp_cli_fail("train", lowp_error(LOWP_ERR_OUT_OF_MEMORY, "batch buffers"));
+    const int sophia = strcmp(c->optim, "sophia") == 0;
     lowp_ckpt *ck = NULL;
     if (c->resume && (s = resume_open(L, &ck)) != LOWP_OK)
         return lowp_cli_fail("train: resume", s);
@@ -216,6 +282,14 @@ static int train_main(struct loop *L)
             return lowp_cli_fail("train: resume", s);
         if (r->st.seed != c->seed)
             return lowp_cli_fail("train: resume", lowp_error(LOWP_ERR_CORRUPT, "checkpoint seed differs"));
+    }
+    if (sophia) {
+        size_t rows = (size_t)c->batch * c->context;
+        L->logits = malloc(rows * LOWP_TEXT_VOCAB * sizeof *L->logits);
+        L->labels = malloc(rows * sizeof *L->labels);
+        L->ostate_host = malloc((size_t)r->desc.state_len * sizeof *L->ostate_host);
+        if (L->logits == NULL || L->labels == NULL || L->ostate_host == NULL)
+            return lowp_cli_fail("train", lowp_error(LOWP_ERR_OUT_OF_MEMORY, "Sophia GNB buffers"));
     }
     if (mkdir_p(c->out_dir) != 0)
         return lowp_cli_fail("train", lowp_error(LOWP_ERR_IO, "cannot create the run folder %s", c->out_dir));
@@ -234,6 +308,11 @@ static int train_main(struct loop *L)
     printf("lowp train: %s on %s | %zu parameters | recipe %s | optim %s | %llu steps of %u x %u tokens%s\n",
            c->preset, info.name, lowp_model_param_count(r->model), c->recipe, c->optim, (unsigned long long)c->steps,
            c->batch, c->context, c->resume ? " (resumed)" : "");
+    if (sophia)
+        printf("Sophia-G: GNB Hessian refresh after every %u steps | rho %g | bs %.0f tokens | betas %g, %g | "
+               "GNB clip %s\n",
+               c->hess_interval, (double)r->hp.sophia_rho, (double)r->hp.sophia_bs, (double)r->hp.beta1,
+               (double)r->hp.beta2, c->hess_clip > 0.0 ? "on" : "off");
     if (c->resume)
         printf("resuming at step %llu\n", (unsigned long long)r->st.step);
     s = run_loop(L, c->resume);
@@ -249,6 +328,9 @@ static int train_main(struct loop *L)
     printf("done: %llu steps | best val loss %.4f (step %llu) | final val loss %.4f | %.0f tok/s | %.1f s\n",
            (unsigned long long)res.steps, res.best_val_loss, (unsigned long long)res.best_val_step,
            res.final_val_loss, res.tokens_per_s, res.elapsed_s);
+    if (res.hess_refreshes > 0)
+        printf("Sophia-G: %llu Hessian refreshes | last win rate %.3f\n", (unsigned long long)res.hess_refreshes,
+               res.win_rate);
     printf("wrote %s/{log.jsonl,results.json,loss.svg,checkpoint.lowp}\n", c->out_dir);
     return 0;
 }
@@ -274,5 +356,8 @@ int lowp_cli_train(int argc, char **argv)
     lowp_text_data_free(L.data);
     free(L.tok);
     free(L.tgt);
+    free(L.logits);
+    free(L.labels);
+    free(L.ostate_host);
     return rc;
 }

@@ -12,11 +12,11 @@ struct optim_name {
     const char *name;
     lowp_optim_kind kind;
 };
-/* Sophia-G is left out: it needs a Hessian refresh pass the trainer does not run yet. */
+/* Sophia-G's Hessian refreshes (the GNB pass) run in cmd_train.c. */
 static const struct optim_name OPTIMS[] = {
     {"adamw", LOWP_OPTIM_ADAMW}, {"sgd", LOWP_OPTIM_SGD},   {"lion", LOWP_OPTIM_LION},
     {"lamb", LOWP_OPTIM_LAMB},   {"spam", LOWP_OPTIM_SPAM}, {"stable-spam", LOWP_OPTIM_STABLE_SPAM},
-    {"swan", LOWP_OPTIM_SWAN},   {"sinkgd", LOWP_OPTIM_SINKGD},
+    {"swan", LOWP_OPTIM_SWAN},   {"sinkgd", LOWP_OPTIM_SINKGD}, {"sophia", LOWP_OPTIM_SOPHIA_G},
 };
 
 static lowp_status optim_kind(const char *name, lowp_optim_kind *kind)
@@ -27,7 +27,8 @@ static lowp_status optim_kind(const char *name, lowp_optim_kind *kind)
             return LOWP_OK;
         }
     return lowp_error(LOWP_ERR_INVALID_ARG,
-                      "optim '%s' is not one of adamw, sgd, lion, lamb, spam, stable-spam, swan, sinkgd", name);
+                      "optim '%s' is not one of adamw, sgd, lion, lamb, spam, stable-spam, swan, sinkgd, sophia",
+                      name);
 }
 
 static lowp_status open_optim(struct train_run *r)
@@ -44,6 +45,13 @@ static lowp_status open_optim(struct train_run *r)
     r->hp.eps = (float)c->eps;
     r->hp.weight_decay = (float)c->weight_decay;
     r->hp.seed = c->seed;
+    if (kind == LOWP_OPTIM_SOPHIA_G) {
+        /* bs = the tokens behind one GNB gradient (the official script's
+         * total_bs * block_size), so rho is the paper's gamma */
+        r->hp.sophia_rho = (float)c->sophia_rho;
+        r->hp.sophia_bs = (float)((double)c->batch * (double)c->context);
+        r->hp.sophia_interval = c->hess_interval;
+    }
     LOWP_TRY(lowp_optim_hparams_validate(&r->hp));
     uint32_t slots = 0;
     LOWP_TRY(lowp_optim_state_slots(&r->hp, &slots));

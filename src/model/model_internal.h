@@ -55,6 +55,7 @@ struct lowp_model {
     size_t cap_rows, cap_bt; /* rows allocated; batch*heads*seq allocated for lse */
     size_t batch, seq;       /* shape of the last forward */
     int have_targets;
+    int have_logits; /* the last forward ran to its logits (lowp_model_set_targets may follow) */
     float grad_scale;
     uint64_t step, dropout_seed;
     lowp_buffer *tok, *tgt;

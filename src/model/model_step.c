@@ -113,6 +113,22 @@ static lowp_status check_tokens(const int32_t *t, size_t n, size_t vocab, int al
     return LOWP_OK;
 }
 
+/* Cross-entropy of the kept logits against m->tgt (already on the device)
+ * and its logits gradient, which the next backward starts from. */
+static lowp_status xent(struct lowp_model *m, size_t valid, float *loss)
+{
+    const size_t rows = m->batch * m->seq;
+    struct lowp_xent_desc xd = {.rows = rows, .vocab = m->cfg.vocab, .grad_scale = m->grad_scale};
+    LOWP_PROF(m, LOWP_PROF_XENT, lowp_xent_forward(m->ctx, &xd, m->logits, m->tgt, m->losses, m->dlogits));
+    m->have_targets = 1;
+    if (loss != NULL) {
+        float sum = 0.0f;
+        LOWP_PROF(m, LOWP_PROF_XENT, lowp_reduce_f32(m->ctx, LOWP_REDUCE_SUM, m->losses, 0, rows, &sum));
+        *loss = valid > 0 ? sum / (float)valid : 0.0f;
+    }
+    return LOWP_OK;
+}
+
 lowp_status lowp_model_forward(lowp_model *m, const int32_t *tokens, const int32_t *targets, size_t batch, size_t seq,
                                uint64_t step, float *loss)
 {
@@ -139,6 +155,7 @@ lowp_status lowp_model_forward(lowp_model *m, const int32_t *tokens, const int32
     m->seq = seq;
     m->step = step;
     m->have_targets = 0;
+    m->have_logits = 0;
     m->grad_scale = valid > 0 ? 1.0f / (float)valid : 0.0f;
     LOWP_TRY(lowp_buffer_write(m->tok, 0, tokens, rows * sizeof(int32_t)));
     if (targets != NULL)
@@ -190,17 +207,27 @@ lowp_status lowp_model_forward(lowp_model *m, const int32_t *tokens, const int32
     LOWP_PROF(m, LOWP_PROF_NORM, lowp_norm_forward(ctx, &nf, m->res, m->params, m->params, m->ln, m->mean, m->rstd));
     struct lowp_linear head = lin(m, rows, s.C, s.V, m->head, LOWP_MODEL_NONE);
     LOWP_PROF(m, LOWP_PROF_LINEAR, lowp_linear_forward(ctx, &head, m->ln, 2 * s.L * n, m->logits, 0));
+    m->have_logits = 1;
     if (targets == NULL)
         return LOWP_OK;
-    struct lowp_xent_desc xd = {.rows = rows, .vocab = s.V, .grad_scale = m->grad_scale};
-    LOWP_PROF(m, LOWP_PROF_XENT, lowp_xent_forward(ctx, &xd, m->logits, m->tgt, m->losses, m->dlogits));
-    m->have_targets = 1;
-    if (loss != NULL) {
-        float sum = 0.0f;
-        LOWP_PROF(m, LOWP_PROF_XENT, lowp_reduce_f32(ctx, LOWP_REDUCE_SUM, m->losses, 0, rows, &sum));
-        *loss = valid > 0 ? sum / (float)valid : 0.0f;
-    }
-    return LOWP_OK;
+    return xent(m, valid, loss);
+}
+
+lowp_status lowp_model_set_targets(lowp_model *m, const int32_t *targets, float *loss)
+{
+    LOWP_CHECK_NOT_NULL(m);
+    LOWP_CHECK_NOT_NULL(targets);
+    LOWP_CHECK_ARG(m->have_logits, "lowp_model_set_targets: no forward has run (or the last one failed)");
+    const size_t rows = m->batch * m->seq;
+    LOWP_TRY(check_tokens(targets, rows, m->cfg.vocab, 1, "targets"));
+    size_t valid = 0;
+    for (size_t i = 0; i < rows; ++i)
+        valid += targets[i] >= 0;
+    /* Until the new loss exists, a backward must not run on stale dlogits. */
+    m->have_targets = 0;
+    m->grad_scale = valid > 0 ? 1.0f / (float)valid : 0.0f;
+    LOWP_TRY(lowp_buffer_write(m->tgt, 0, targets, rows * sizeof(int32_t)));
+    return xent(m, valid, loss);
 }
 
 /* The gradient arriving at a residual branch: drop(dres) in tmp_a, or dres itself. */

@@ -54,6 +54,9 @@ static const struct key_def keys[] = {
     KEY("eps", eps, K_F64),
     KEY("weight_decay", weight_decay, K_F64),
     KEY("grad_clip", grad_clip, K_F64),
+    KEY("sophia_rho", sophia_rho, K_F64),
+    KEY("hess_interval", hess_interval, K_U32),
+    KEY("hess_clip", hess_clip, K_F64),
     KEY("eval_every", eval_every, K_U64),
     KEY("eval_batches", eval_batches, K_U32),
     KEY("log_every", log_every, K_U64),
@@ -95,6 +98,13 @@ lowp_status lowp_train_config_preset(const char *name, struct lowp_train_config 
     c.eps = 1e-8;
     c.weight_decay = 0.1;
     c.grad_clip = 1.0;
+    /* Sophia-G: rho 0.05 and k = 10 as the official GPT-2 small config
+     * (train_gpt2_small_sophiag.py); bs is the batch's token count, so rho is
+     * the paper's gamma. The GNB gradient is not clipped (the paper's
+     * estimator; the official script clips it with grad_clip). */
+    c.sophia_rho = 0.05;
+    c.hess_interval = 10;
+    c.hess_clip = 0.0;
     c.eval_every = 250;
     c.log_every = 10;
     c.checkpoint_every = 0;
@@ -528,6 +538,12 @@ lowp_status lowp_train_config_validate(const struct lowp_train_config *c)
         BAD("weight_decay %g must be >= 0", c->weight_decay);
     if (!(c->grad_clip >= 0.0))
         BAD("grad_clip %g must be >= 0 (0 = off)", c->grad_clip);
+    if (!(c->sophia_rho >= 0.0))
+        BAD("sophia_rho %g must be >= 0", c->sophia_rho);
+    if (c->hess_interval == 0)
+        BAD("hess_interval must be positive (Hessian refresh after every k-th step)");
+    if (!(c->hess_clip >= 0.0))
+        BAD("hess_clip %g must be >= 0 (0 = off)", c->hess_clip);
     if (c->eval_every == 0)
         BAD("eval_every must be positive");
     if (c->eval_batches == 0)
@@ -548,7 +564,7 @@ lowp_status lowp_train_config_compatible(const struct lowp_train_config *saved, 
     static const char *const must_match[] = {
         "recipe", "rht", "sr", "2d_weights", "scale", "hp_layers", "optim", "data", "val_fraction", "n_layer", "n_head", "n_embd", "context", "dropout",
         "batch", "seed", "lr", "min_lr", "warmup_steps", "schedule", "beta1", "beta2",
-        "eps", "weight_decay", "grad_clip", "eval_batches"};
+        "eps", "weight_decay", "grad_clip", "sophia_rho", "hess_interval", "hess_clip", "eval_batches"};
     for (size_t i = 0; i < sizeof must_match / sizeof must_match[0]; ++i) {
         const struct key_def *k = find_key(must_match[i]);
         const char *a = (const char *)saved + k->offset, *b = (const char *)now + k->offset;

@@ -126,6 +126,8 @@ static int parse_record(const char *line, struct lowp_log_record *r)
         r->kind = LOWP_LOG_TRAIN;
     else if (strstr(line, "\"type\":\"val\""))
         r->kind = LOWP_LOG_VAL;
+    else if (strstr(line, "\"type\":\"hess\""))
+        r->kind = LOWP_LOG_HESS;
     else
         return strstr(line, "\"type\":\"") ? 0 : -1;
     double step;
@@ -133,11 +135,14 @@ static int parse_record(const char *line, struct lowp_log_record *r)
         return -1;
     r->step = (uint64_t)step;
     r->lr = r->tokens_per_s = r->elapsed_s = NAN;
-    r->loss = NAN;
+    r->loss = r->gnb_norm = r->win_rate = NAN;
     int ok;
     if (r->kind == LOWP_LOG_TRAIN) {
         ok = json_number(line, "loss", &r->loss) == 1 && json_number(line, "lr", &r->lr) >= 0 &&
              json_number(line, "tokens_per_s", &r->tokens_per_s) >= 0;
+    } else if (r->kind == LOWP_LOG_HESS) {
+        ok = json_number(line, "gnb_loss", &r->loss) == 1 && json_number(line, "gnb_norm", &r->gnb_norm) >= 0 &&
+             json_number(line, "win_rate", &r->win_rate) >= 0;
     } else {
         ok = json_number(line, "val_loss", &r->loss) == 1;
     }
@@ -288,14 +293,19 @@ lowp_status lowp_train_log_write(lowp_train_log *log, const struct lowp_log_reco
 {
     LOWP_CHECK_NOT_NULL(log);
     LOWP_CHECK_NOT_NULL(r);
-    LOWP_CHECK_ARG(r->kind == LOWP_LOG_TRAIN || r->kind == LOWP_LOG_VAL, "%s: unknown record kind %d", __func__,
-                   (int)r->kind);
+    LOWP_CHECK_ARG(r->kind == LOWP_LOG_TRAIN || r->kind == LOWP_LOG_VAL || r->kind == LOWP_LOG_HESS,
+                   "%s: unknown record kind %d", __func__, (int)r->kind);
     FILE *f = log->f;
     if (r->kind == LOWP_LOG_TRAIN) {
         fprintf(f, "{\"type\":\"train\",\"step\":%llu", (unsigned long long)r->step);
         put_num(f, "loss", r->loss, "%.9g");
         put_num(f, "lr", r->lr, "%.9g");
         put_num(f, "tokens_per_s", r->tokens_per_s, "%.1f");
+    } else if (r->kind == LOWP_LOG_HESS) {
+        fprintf(f, "{\"type\":\"hess\",\"step\":%llu", (unsigned long long)r->step);
+        put_num(f, "gnb_loss", r->loss, "%.9g");
+        put_num(f, "gnb_norm", r->gnb_norm, "%.9g");
+        put_num(f, "win_rate", r->win_rate, "%.6f");
     } else {
         fprintf(f, "{\"type\":\"val\",\"step\":%llu", (unsigned long long)r->step);
         put_num(f, "val_loss", r->loss, "%.9g");
@@ -325,7 +335,7 @@ void lowp_train_results_from_log(const struct lowp_log_record *rec, size_t n, st
 {
     if (!out)
         return;
-    struct lowp_train_results r = {0, NAN, 0, NAN, NAN, NAN, NAN};
+    struct lowp_train_results r = {0, NAN, 0, NAN, NAN, NAN, NAN, 0, NAN};
     double rate_sum = 0;
     size_t rate_n = 0;
     for (size_t i = 0; rec && i < n; ++i) {
@@ -340,6 +350,9 @@ void lowp_train_results_from_log(const struct lowp_log_record *rec, size_t n, st
                 r.best_val_loss = x->loss;
                 r.best_val_step = x->step;
             }
+        } else if (x->kind == LOWP_LOG_HESS) {
+            r.hess_refreshes++;
+            r.win_rate = x->win_rate;
         } else {
             r.final_train_loss = x->loss;
             if (isfinite(x->tokens_per_s) && x->tokens_per_s > 0) {
@@ -408,6 +421,8 @@ lowp_status lowp_train_results_write(const char *path, const struct lowp_train_r
     jb_num(&b, "final_val_loss", r->final_val_loss);
     jb_num(&b, "final_train_loss", r->final_train_loss);
     jb_num(&b, "tokens_per_s", r->tokens_per_s);
+    lowp_strbuf_printf(&b, "  \"hess_refreshes\": %llu,\n", (unsigned long long)r->hess_refreshes);
+    jb_num(&b, "win_rate", r->win_rate);
     if (cfg) {
         jb_num(&b, "elapsed_s", r->elapsed_s);
         jb_config(&b, cfg);

@@ -105,12 +105,13 @@ lowp_status lowp_plot_runs(const char *const *runs, size_t nruns, const char *ti
         else
             s = load_run(runs[i], &rs[i]);
     }
-    /* Data ranges over every finite point. */
+    /* Data ranges over every finite point of the curves drawn (Sophia's
+     * "hess" records are not drawn). */
     double xmax = 0, ymin = INFINITY, ymax = -INFINITY;
     for (size_t i = 0; s == LOWP_OK && i < nruns; ++i)
         for (size_t j = 0; j < rs[i].n; ++j) {
             const struct lowp_log_record *x = &rs[i].rec[j];
-            if (!isfinite(x->loss))
+            if (!isfinite(x->loss) || (x->kind != LOWP_LOG_TRAIN && x->kind != LOWP_LOG_VAL))
                 continue;
             if ((double)x->step > xmax)
                 xmax = (double)x->step;
