@@ -5,8 +5,8 @@
  * add on normal numbers (FP_CONTRACT is off in common.cl), and the bf16
  * cast is integer work, so no device's rounding or flushing shows. */
 
-/* fp32(sqrt(3) / 2^22), as in the reference */
-#define PQT_C 0x1.bb67aep-22f
+/* fp32(sqrt(3 / 65535)), as in the reference */
+#define PQT_C 0x1.bb688cp-8f
 #define PQT_MIN_STEP_LOG2 (-70)
 
 inline float lowp_pqt_bf16_rne(float f)
@@ -18,11 +18,11 @@ inline float lowp_pqt_bf16_rne(float f)
     return as_float(u & 0xffff0000u);
 }
 
-inline int lowp_pqt_irwin_hall(ulong seed, ulong stream, ulong i)
+/* S from an element's Philox word: four uniform bytes, centred */
+inline int lowp_pqt_irwin_hall(uint w)
 {
-    uint4 w = lowp_philox_block(seed, stream, i); /* counter = element index */
-    int s = (int)(w.x >> 10) + (int)(w.y >> 10) + (int)(w.z >> 10) + (int)(w.w >> 10);
-    return s - 2 * ((1 << 22) - 1);
+    int s = (int)(w & 0xffu) + (int)((w >> 8) & 0xffu) + (int)((w >> 16) & 0xffu) + (int)(w >> 24);
+    return s - 510;
 }
 
 __kernel void lowp_pqt_sample(__global const float *x, lowp_size x_off, __global float *y, lowp_size y_off,
@@ -42,11 +42,19 @@ __kernel void lowp_pqt_sample(__global const float *x, lowp_size x_off, __global
             if (k >= PQT_MIN_STEP_LOG2)
                 scale = PQT_C * as_float((uint)(k + 127) << 23);
         }
+        uint4 w = (uint4)(0);
+        ulong have = ~(ulong)0; /* one Philox evaluation serves four elements */
         for (lowp_size c = c0; c < c1; ++c) {
             const lowp_size i = r * cols + c;
             float v = x[x_off + i];
-            if (scale != 0.0f)
-                v = v + (float)lowp_pqt_irwin_hall(seed, stream, i) * scale;
+            if (scale != 0.0f) {
+                if ((i >> 2) != have) {
+                    have = i >> 2;
+                    w = lowp_philox_block(seed, stream, have);
+                }
+                const uint j = (uint)(i & 3);
+                v = v + (float)lowp_pqt_irwin_hall(j == 0 ? w.x : j == 1 ? w.y : j == 2 ? w.z : w.w) * scale;
+            }
             y[y_off + i] = to_bf16 ? lowp_pqt_bf16_rne(v) : v;
         }
     }
