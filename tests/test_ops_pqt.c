@@ -167,9 +167,72 @@ static void test_pqt_errors(struct th *t, lowp_context *ctx)
     lowp_buffer_free(b);
 }
 
+/* Loss of one forward at `step` of a tiny GPT-2 under `recipe` (NAN on error). */
+static double model_loss(struct th *t, lowp_context *ctx, const struct lowp_model_recipe *recipe, uint64_t step)
+{
+    struct lowp_model_config cfg;
+    lowp_model_config_gpt2(&cfg, 2, 32, 2, 16); /* MX blocks of 32 along every K: width, vocab, rows */
+    cfg.vocab = 64;
+    int32_t tok[32], tgt[32];
+    for (int i = 0; i < 32; ++i)
+        tok[i] = (i * 11) % 64, tgt[i] = (i * 3 + 2) % 64;
+    lowp_model *m = NULL;
+    float loss = NAN;
+    if (th_ok(t, lowp_model_create(ctx, &cfg, &m), "lowp_model_create") &&
+        th_ok(t, lowp_model_init(m, 3), "lowp_model_init") &&
+        th_ok(t, lowp_model_set_recipe(m, recipe), "lowp_model_set_recipe") &&
+        th_ok(t, lowp_model_forward(m, tok, tgt, 2, 16, step, &loss), "lowp_model_forward"))
+        th_ok(t, lowp_model_backward(m, 0), "lowp_model_backward");
+    lowp_model_free(m);
+    return loss;
+}
+
+/* The model with PQT on: the device's loss matches the CPU's (the sampled
+ * weights are the same bits; only fp32 summation order differs), the noise
+ * changes the loss, is fresh at another step and the same at the same
+ * step; fp32, bf16 and mxfp8 (packed where the device packs: PQT weights
+ * take the fake path beside packed wgrad operands) recipes all run. */
+static void test_pqt_model(struct th *t, lowp_context *ctx)
+{
+    lowp_context *cpu = NULL;
+    if (!th_ok(t, lowp_context_open("cpu", &cpu), "cpu context"))
+        return;
+    const lowp_recipe_kind kinds[] = {LOWP_RECIPE_FP32, LOWP_RECIPE_BF16, LOWP_RECIPE_MXFP8};
+    for (size_t k = 0; k < 3; ++k) {
+        struct lowp_model_recipe r;
+        lowp_model_recipe_default(kinds[k], &r);
+        r.seed = 11;
+        double plain = model_loss(t, ctx, &r, 4);
+        r.pqt_bits = 4; /* coarse on purpose: the loss must move */
+        double dev = model_loss(t, ctx, &r, 4), again = model_loss(t, ctx, &r, 4);
+        double other = model_loss(t, ctx, &r, 5), ref = model_loss(t, cpu, &r, 4);
+        const double tol = kinds[k] == LOWP_RECIPE_MXFP8 ? 1e-3 : 1e-5;
+        th_check(t, fabs(dev - ref) <= tol * fabs(ref), "recipe %d + pqt: loss %.7g vs cpu %.7g", (int)kinds[k], dev,
+                 ref);
+        th_check(t, dev == again, "recipe %d + pqt: same step gave %.9g then %.9g", (int)kinds[k], dev, again);
+        th_check(t, dev != other && dev != plain, "recipe %d + pqt: loss %.9g, next step %.9g, without pqt %.9g",
+                 (int)kinds[k], dev, other, plain);
+    }
+    lowp_context_close(cpu);
+    /* the recipe check */
+    struct lowp_model_config cfg;
+    lowp_model_config_gpt2(&cfg, 1, 16, 2, 8);
+    lowp_model *m = NULL;
+    if (th_ok(t, lowp_model_create(ctx, &cfg, &m), "lowp_model_create")) {
+        struct lowp_model_recipe r;
+        lowp_model_recipe_default(LOWP_RECIPE_BF16, &r);
+        r.pqt_bits = 1;
+        th_check(t, lowp_model_set_recipe(m, &r) == LOWP_ERR_INVALID_ARG, "pqt_bits 1 accepted");
+        r.pqt_bits = 17;
+        th_check(t, lowp_model_set_recipe(m, &r) == LOWP_ERR_INVALID_ARG, "pqt_bits 17 accepted");
+    }
+    lowp_model_free(m);
+}
+
 const struct th_case th_pqt_cases[] = {
     {"pqt_exact", test_pqt_exact, 1},
     {"pqt_stats", test_pqt_stats, 0},
     {"pqt_errors", test_pqt_errors, 0},
+    {"pqt_model_vs_cpu", test_pqt_model, 0},
 };
 const size_t th_pqt_case_count = sizeof th_pqt_cases / sizeof th_pqt_cases[0];
