@@ -18,7 +18,7 @@ static void rows_fast(const struct lowp_pqt_desc *d, const float *x, float *y, s
             size_t c1 = c0 + d->block < d->cols ? c0 + d->block : d->cols;
             uint32_t amax = 0;
             for (size_t c = c0; c < c1; ++c) {
-                uint32_t a = lowp_pqt_bits(xr[c]) & 0x7fffffffu;
+                uint32_t a = lowp_cc_as_bits(xr[c]) & 0x7fffffffu;
                 amax = a > amax ? a : amax;
             }
             const float scale = lowp_pqt_block_scale(amax, d->bits);

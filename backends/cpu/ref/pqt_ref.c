@@ -21,7 +21,7 @@ void lowp_ref_pqt_sample_rows(const struct lowp_pqt_desc *d, const float *x, flo
             size_t c1 = c0 + d->block < d->cols ? c0 + d->block : d->cols;
             uint32_t amax = 0;
             for (size_t c = c0; c < c1; ++c) {
-                uint32_t a = lowp_pqt_bits(x[r * d->cols + c]) & 0x7fffffffu; /* NaN compares above Inf */
+                uint32_t a = lowp_cc_as_bits(x[r * d->cols + c]) & 0x7fffffffu; /* NaN compares above Inf */
                 amax = a > amax ? a : amax;
             }
             const float scale = lowp_pqt_block_scale(amax, d->bits);
