@@ -64,4 +64,8 @@ lowp_status lowp_bench_hadamard_quant(lowp_context *ctx, const struct lowp_bench
 lowp_status lowp_bench_model(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,
                              size_t *count);
 
+/* bench_pqt.c: PQT Gaussian weight sampling (lowp_pqt_sample). */
+lowp_status lowp_bench_pqt(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,
+                           size_t *count);
+
 #endif

@@ -8,5 +8,6 @@ const struct lowp_bench_entry lowp_bench_table[] = {
     {"formats", lowp_bench_formats},
     {"hadamard", lowp_bench_hadamard},
     {"model", lowp_bench_model},
+    {"pqt", lowp_bench_pqt},
 };
 const size_t lowp_bench_table_size = sizeof lowp_bench_table / sizeof lowp_bench_table[0];

@@ -19,6 +19,7 @@ int main(int argc, char **argv)
         {th_hadamard_cases, th_hadamard_case_count},
         {th_hadamard_quant_cases, th_hadamard_quant_case_count},
         {th_model_cases, th_model_case_count},
+        {th_pqt_cases, th_pqt_case_count},
     };
     size_t total = 0;
     for (size_t f = 0; f < sizeof families / sizeof families[0]; ++f)

@@ -16,6 +16,8 @@ extern const struct th_case th_qmatmul_cases[];
 extern const size_t th_qmatmul_case_count;
 extern const struct th_case th_formats_cases[];
 extern const size_t th_formats_case_count;
+extern const struct th_case th_pqt_cases[];
+extern const size_t th_pqt_case_count;
 extern const struct th_case th_hadamard_cases[];
 extern const size_t th_hadamard_case_count;
 extern const struct th_case th_hadamard_quant_cases[];

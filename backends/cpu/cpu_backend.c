@@ -17,6 +17,7 @@
 #include "hadamard_cpu.h"
 #include "hadamard_quant_cpu.h"
 #include "model_cpu.h"
+#include "pqt_cpu.h"
 #include "core/backend.h"
 #include "core/error.h"
 
@@ -409,6 +410,14 @@ static lowp_status cpu_dropout_apply(struct lowp_context *ctx, const struct lowp
     return LOWP_OK;
 }
 
+static lowp_status cpu_pqt_sample(struct lowp_context *ctx, const struct lowp_pqt_desc *d,
+                                  const struct lowp_buffer *x, struct lowp_buffer *y)
+{
+    (void)ctx;
+    lowp_cpu_pqt_sample(d, F32(x), F32(y));
+    return LOWP_OK;
+}
+
 static lowp_status cpu_xent_forward(struct lowp_context *ctx, const struct lowp_xent_desc *d,
                                     const struct lowp_buffer *logits, const struct lowp_buffer *target,
                                     struct lowp_buffer *loss, struct lowp_buffer *dlogits)
@@ -477,4 +486,6 @@ const struct lowp_backend_ops lowp_cpu_backend = {
     .xent_forward = cpu_xent_forward,
     .bias_add = cpu_bias_add,
     .bias_grad = cpu_bias_grad,
+    /* pqt.h */
+    .pqt_sample = cpu_pqt_sample,
 };

@@ -5,6 +5,7 @@
 #include "cl_basic.h"
 #include "cl_formats.h"
 #include "cl_hadamard.h"
+#include "cl_pqt.h"
 #include "cl_model.h"
 #include "cl_impl.h"
 #include "cl_optim.h"
@@ -208,4 +209,6 @@ const struct lowp_backend_ops lowp_opencl_backend = {
     .xent_forward = lowp_cl_xent_forward,
     .bias_add = lowp_cl_bias_add,
     .bias_grad = lowp_cl_bias_grad,
+    /* pqt.h */
+    .pqt_sample = lowp_cl_pqt_sample,
 };

@@ -18,6 +18,7 @@
 #include "lowp/formats.h"
 #include "lowp/hadamard.h"
 #include "lowp/model.h"
+#include "lowp/pqt.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -257,9 +257,17 @@ struct lowp_model_recipe {
     size_t hp_layers;    /* NVFP4: the last hp_layers blocks (and the LM head) in bf16 */
     uint64_t seed;       /* Philox key of SR and RHT signs */
     lowp_recipe_gemm gemm; /* fake or packed quantized GEMMs (AUTO: by device) */
+    /* PQT by Gaussian weight sampling (lowp/pqt.h, docs/trainer.md "PQT"):
+     * 0 = off; else every linear layer's weight operand (forward and dgrad
+     * products) is lowp_pqt_sample(w) with these bits, blocks of 32 along
+     * the weight's rows, a bf16 cast, and fresh noise each step (Philox:
+     * seed, a PQT stream of the step and the tensor, the element index);
+     * the weight then skips the recipe's own quantization (fake path).
+     * Backward is straight-through: dW goes to the master weight as is. */
+    uint32_t pqt_bits;   /* 0, or [LOWP_PQT_MIN_BITS, LOWP_PQT_MAX_BITS] = [2, 16] */
 };
 /* Defaults of a kind (NVFP4: rht, sr, 2D weights on, UE4M3, hp_layers 1;
- * gemm AUTO). */
+ * gemm AUTO; PQT off). */
 LOWP_API void lowp_model_recipe_default(lowp_recipe_kind kind, struct lowp_model_recipe *r);
 /* Use this recipe from the next forward on. */
 LOWP_API lowp_status lowp_model_set_recipe(lowp_model *m, const struct lowp_model_recipe *r);

@@ -112,6 +112,7 @@ struct lowp_train_config {
     char scale[16];                    /* nvfp4 block scale: ue4m3 (default), ue5m3, e8m0 */
     uint32_t hp_layers;                /* nvfp4: last N blocks (and the LM head) in bf16 */
     char gemm[16];                     /* mx/nvfp4 GEMMs: auto (default), packed, fake (--gemm) */
+    uint32_t pqt_bits;                 /* PQT Gaussian weight sampling: 0 off, else bits in [2, 16] (--pqt-bits) */
     char optim[LOWP_TRAIN_NAME_MAX];   /* optimizer name */
     char data[LOWP_TRAIN_PATH_MAX];    /* text file */
     char out_dir[LOWP_TRAIN_PATH_MAX]; /* run folder: log, results, checkpoint, plot */

@@ -317,6 +317,7 @@ lowp_status train_run_apply_recipe(struct train_run *r)
     q.gemm = strcmp(c->gemm, "packed") == 0 ? LOWP_RECIPE_GEMM_PACKED
              : strcmp(c->gemm, "fake") == 0 ? LOWP_RECIPE_GEMM_FAKE
                                             : LOWP_RECIPE_GEMM_AUTO;
+    q.pqt_bits = c->pqt_bits;
     q.seed = c->seed ^ 0x726563697065ull; /* "recipe": SR and RHT signs get their own key */
     return lowp_model_set_recipe(r->model, &q);
 }

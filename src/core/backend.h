@@ -22,6 +22,7 @@
 #include "lowp/matmul.h"
 #include "lowp/formats.h"
 #include "lowp/hadamard.h"
+#include "lowp/pqt.h"
 #include "lowp/model.h"
 
 /* One discovered device: public description + what the backend needs to open it. */
@@ -182,6 +183,10 @@ struct lowp_backend_ops {
     lowp_status (*bias_grad)(struct lowp_context *ctx, const struct lowp_bias_desc *d, const struct lowp_buffer *dy,
                              struct lowp_buffer *db);
     /* ---- end model.h ---- */
+
+    /* ---- pqt.h: d passed the front-end checks, rows * cols >= 1 ---- */
+    lowp_status (*pqt_sample)(struct lowp_context *ctx, const struct lowp_pqt_desc *d, const struct lowp_buffer *x,
+                              struct lowp_buffer *y);
 };
 
 extern const struct lowp_backend_ops lowp_cpu_backend;

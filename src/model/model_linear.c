@@ -18,6 +18,7 @@
 #include "lowp/hadamard.h"
 #include "lowp/matmul.h"
 #include "lowp/model.h"
+#include "lowp/pqt.h"
 #include "model/model_internal.h"
 
 enum role { ROLE_ACT = 0, ROLE_WEIGHT = 1, ROLE_GRAD = 2 };
@@ -28,7 +29,7 @@ void lowp_model_recipe_default(lowp_recipe_kind kind, struct lowp_model_recipe *
         return;
     *r = (struct lowp_model_recipe){.kind = kind, .rht = 1, .sr = 1, .weights_2d = 1,
                                     .scale_format = LOWP_FORMAT_UE4M3, .hp_layers = 1, .seed = 0,
-                                    .gemm = LOWP_RECIPE_GEMM_AUTO};
+                                    .gemm = LOWP_RECIPE_GEMM_AUTO, .pqt_bits = 0};
 }
 
 lowp_status lowp_model_set_recipe(lowp_model *m, const struct lowp_model_recipe *r)
@@ -43,6 +44,9 @@ lowp_status lowp_model_set_recipe(lowp_model *m, const struct lowp_model_recipe 
     LOWP_CHECK_ARG(r->gemm == LOWP_RECIPE_GEMM_AUTO || r->gemm == LOWP_RECIPE_GEMM_FAKE ||
                        r->gemm == LOWP_RECIPE_GEMM_PACKED,
                    "lowp_model_set_recipe: gemm mode %d is not auto, fake or packed", (int)r->gemm);
+    LOWP_CHECK_ARG(r->pqt_bits == 0 || (r->pqt_bits >= LOWP_PQT_MIN_BITS && r->pqt_bits <= LOWP_PQT_MAX_BITS),
+                   "lowp_model_set_recipe: pqt_bits %u is not 0 (off) or in [%d, %d]", r->pqt_bits,
+                   LOWP_PQT_MIN_BITS, LOWP_PQT_MAX_BITS);
     m->quant.recipe = *r;
     /* AUTO: the packed GEMM where it is not slower (docs/trainer.md) */
     struct lowp_device_info info;
@@ -81,11 +85,42 @@ struct operand {
 };
 
 /* Whether the layer's operands are block-quantized (MX, NVFP4) rather than
- * rounded to bf16 (the bf16 recipe, NVFP4's high-precision layers). */
+ * rounded to bf16 (the bf16 recipe, NVFP4's high-precision layers) or kept
+ * fp32 (the fp32 recipe, which gets here only with PQT on). */
 static int block_quantized(const struct lowp_linear *l)
 {
     const struct lowp_model_recipe *r = &l->q->recipe;
-    return r->kind != LOWP_RECIPE_BF16 && !(r->kind == LOWP_RECIPE_NVFP4 && l->high_precision);
+    return r->kind != LOWP_RECIPE_FP32 && r->kind != LOWP_RECIPE_BF16 &&
+           !(r->kind == LOWP_RECIPE_NVFP4 && l->high_precision);
+}
+
+/* PQT replaces this operand's recipe quantization by weight sampling. */
+static int pqt_operand(const struct lowp_linear *l, const struct operand *o)
+{
+    return o->role == ROLE_WEIGHT && l->q->recipe.pqt_bits != 0;
+}
+
+/* Whether operand o goes through prep() at all: the fp32 recipe's
+ * operands are used as they are, except PQT weights. */
+static int needs_prep(const struct lowp_linear *l, const struct operand *o)
+{
+    return l->q->recipe.kind != LOWP_RECIPE_FP32 || pqt_operand(l, o);
+}
+
+/* PQT weight sampling of the weight (stored out x in whichever way the
+ * product reads it, so the forward and dgrad products of one step draw the
+ * very same noise): purpose 0x05 in place of the SR/RHT 0x04, same step and
+ * tensor bits, operand bits 0. */
+static lowp_status pqt_prep(lowp_context *ctx, const struct lowp_linear *l, const struct operand *o, lowp_buffer *dst)
+{
+    struct lowp_pqt_desc d;
+    lowp_pqt_desc_init(&d, o->rows, o->cols);
+    d.bits = l->q->recipe.pqt_bits;
+    d.format = LOWP_FORMAT_BF16; /* the paper's FP casting: the product's operators see bf16 weights */
+    d.seed = l->q->recipe.seed;
+    d.stream = (l->stream & ~((uint64_t)0xffu << 56 | 3u)) | (uint64_t)0x05u << 56;
+    d.x_offset = o->off;
+    return lowp_pqt_sample(ctx, &d, o->buf, dst);
 }
 
 /* The recipe's block quantization of operand o (blocks along K). */
@@ -142,6 +177,8 @@ static int rht_desc(const struct lowp_linear *l, const struct operand *o, struct
  * (quantize + dequantize, or a bf16 rounding). */
 static lowp_status prep(lowp_context *ctx, const struct lowp_linear *l, const struct operand *o, lowp_buffer *dst)
 {
+    if (pqt_operand(l, o))
+        return pqt_prep(ctx, l, o, dst);
     if (!block_quantized(l)) {
         struct lowp_cast_desc c = {.n = o->rows * o->cols, .format = LOWP_FORMAT_BF16,
                                    .rounding = LOWP_ROUNDING_RNE};
@@ -220,7 +257,7 @@ static lowp_status product(lowp_context *ctx, const struct lowp_linear *l, const
                            size_t c_off)
 {
     struct lowp_linear_quant *q = l->q;
-    if (q != NULL && q->packed && block_quantized(l)) {
+    if (q != NULL && q->packed && block_quantized(l) && !pqt_operand(l, a) && !pqt_operand(l, b)) {
         struct lowp_qmatmul_desc d;
         lowp_qmatmul_desc_init(&d, m, n, k, NULL);
         LOWP_TRY(pack(ctx, l, a, &q->pa, &d.a));
@@ -237,9 +274,14 @@ static lowp_status product(lowp_context *ctx, const struct lowp_linear *l, const
     if (q != NULL) {
         size_t na = a->rows * a->cols, nb = b->rows * b->cols;
         LOWP_TRY(reserve(ctx, q, na > nb ? na : nb));
-        LOWP_TRY(prep(ctx, l, a, q->qa));
-        LOWP_TRY(prep(ctx, l, b, q->qb));
-        ab = q->qa, bb = q->qb, ao = bo = 0;
+        if (needs_prep(l, a)) {
+            LOWP_TRY(prep(ctx, l, a, q->qa));
+            ab = q->qa, ao = 0;
+        }
+        if (needs_prep(l, b)) {
+            LOWP_TRY(prep(ctx, l, b, q->qb));
+            bb = q->qb, bo = 0;
+        }
     }
     /* A is m x K stored as is (kcols) or K x m (T); B n x K (T) or K x n */
     return gemm(ctx, m, n, k, !a->kcols, b->kcols, ab, ao, bb, bo, beta, c, c_off);

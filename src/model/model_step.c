@@ -64,12 +64,13 @@ static struct lowp_linear lin(const struct lowp_model *m, size_t rows, size_t in
                             .b = b == LOWP_MODEL_NONE ? NULL : m->params, .b_offset = lowp_model_off(m, b)};
     /* the recipe: the LM head and the last hp_layers blocks may stay in bf16 */
     struct lowp_linear_quant *q = (struct lowp_linear_quant *)&m->quant;
-    l.q = q->recipe.kind == LOWP_RECIPE_FP32 ? NULL : q;
+    l.q = q->recipe.kind == LOWP_RECIPE_FP32 && q->recipe.pqt_bits == 0 ? NULL : q;
     size_t layer = m->cfg.layers;
     if (w != m->head)
         sscanf(m->tensors[w].name, "transformer.h.%zu.", &layer);
     l.high_precision = layer + q->recipe.hp_layers >= m->cfg.layers;
-    /* SR and RHT streams: purpose 0x04, the step, the weight tensor's index */
+    /* SR and RHT streams: purpose 0x04, the step, the weight tensor's index
+     * (PQT noise: the same with purpose 0x05, model_linear.c) */
     l.stream = ((uint64_t)0x04u << 56) | (m->step << 16) | ((uint64_t)w << 2);
     return l;
 }

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "fileio.h"
+#include "lowp/pqt.h"
 #include "lowp/train.h"
 
 enum key_type { K_STR, K_U32, K_U64, K_F64, K_SCHEDULE, K_BOOL };
@@ -32,6 +33,7 @@ static const struct key_def keys[] = {
     KEY("scale", scale, K_STR),
     KEY("hp_layers", hp_layers, K_U32),
     KEY("gemm", gemm, K_STR),
+    KEY("pqt_bits", pqt_bits, K_U32),
     KEY("optim", optim, K_STR),
     KEY("data", data, K_STR),
     KEY("out", out_dir, K_STR),
@@ -503,6 +505,8 @@ lowp_status lowp_train_config_validate(const struct lowp_train_config *c)
         BAD("scale '%s' is not one of ue4m3, ue5m3, e8m0", c->scale);
     if (strcmp(c->gemm, "auto") != 0 && strcmp(c->gemm, "packed") != 0 && strcmp(c->gemm, "fake") != 0)
         BAD("gemm '%s' is not one of auto, packed, fake", c->gemm);
+    if (c->pqt_bits != 0 && (c->pqt_bits < LOWP_PQT_MIN_BITS || c->pqt_bits > LOWP_PQT_MAX_BITS))
+        BAD("pqt_bits %u is not 0 (off) or in [%d, %d]", c->pqt_bits, LOWP_PQT_MIN_BITS, LOWP_PQT_MAX_BITS);
     if (!name_ok(c->optim))
         BAD("optim '%s' is not a name (letters, digits, _ - . +)", c->optim);
     if (!c->data[0])
@@ -562,7 +566,7 @@ lowp_status lowp_train_config_compatible(const struct lowp_train_config *saved, 
      * quantized values, only the fp32 summation order differs, as between
      * devices) may differ. */
     static const char *const must_match[] = {
-        "recipe", "rht", "sr", "2d_weights", "scale", "hp_layers", "optim", "data", "val_fraction", "n_layer", "n_head", "n_embd", "context", "dropout",
+        "recipe", "rht", "sr", "2d_weights", "scale", "hp_layers", "pqt_bits", "optim", "data", "val_fraction", "n_layer", "n_head", "n_embd", "context", "dropout",
         "batch", "seed", "lr", "min_lr", "warmup_steps", "schedule", "beta1", "beta2",
         "eps", "weight_decay", "grad_clip", "sophia_rho", "hess_interval", "hess_clip", "eval_batches"};
     for (size_t i = 0; i < sizeof must_match / sizeof must_match[0]; ++i) {
