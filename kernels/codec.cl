@@ -298,6 +298,19 @@ LOWP_CC_FN uint32_t lowp_cc_decode_bits(int32_t f, uint32_t code)
     return lowp_cc_f32_pack(sign, sig, exp);
 }
 
+/* Storage bits of one packed block-element code: fp4 4, fp6 6, the rest 8
+ * (src/formats/quant.h packs them; lowp_format_bits is the public form). */
+LOWP_CC_FN uint32_t lowp_cc_elem_bits(int32_t f)
+{
+    return (f == LOWP_CC_E3M2 || f == LOWP_CC_E2M3) ? 6u : f == LOWP_CC_E2M1 ? 4u : 8u;
+}
+
+/* fp32 bits of the largest finite value of format f. */
+LOWP_CC_FN uint32_t lowp_cc_max_bits(int32_t f)
+{
+    return lowp_cc_decode_bits(f, lowp_cc_format(f).maxmag);
+}
+
 /* Decode, then multiply exactly by 2^esh (the MX block scale), rounded to fp32. */
 LOWP_CC_FN uint32_t lowp_cc_decode_scaled(int32_t f, uint32_t code, int32_t esh)
 {
@@ -381,7 +394,7 @@ LOWP_CC_FN uint32_t lowp_cc_e8m0_scale(uint32_t amax_bits, int32_t mode, int32_t
     int32_t se;
     if (mode == 3) {
         /* descale = amax * fp32(1 / max_elem), rounded up to a power of two */
-        uint32_t maxb = lowp_cc_decode_bits(elem, p.maxmag);
+        uint32_t maxb = lowp_cc_max_bits(elem);
         uint32_t d = lowp_cc_f32_mul(a, lowp_cc_f32_div(0x3F800000u, maxb));
         uint32_t e = d >> 23, m = d & 0x7FFFFFu;
         uint32_t c = (e == 0u) ? (m > 0x400000u ? 1u : 0u) : e + (m != 0u ? 1u : 0u);
@@ -408,8 +421,8 @@ LOWP_CC_FN uint32_t lowp_cc_e8m0_scale(uint32_t amax_bits, int32_t mode, int32_t
 LOWP_CC_FN void lowp_cc_tensor_scale(uint32_t amax_bits, int32_t scale_f, int32_t elem,
                                      uint32_t *s_enc, uint32_t *s_dec, uint32_t *mult)
 {
-    uint32_t smax = lowp_cc_decode_bits(scale_f, lowp_cc_format(scale_f).maxmag);
-    uint32_t emaxv = lowp_cc_decode_bits(elem, lowp_cc_format(elem).maxmag);
+    uint32_t smax = lowp_cc_max_bits(scale_f);
+    uint32_t emaxv = lowp_cc_max_bits(elem);
     uint32_t a = amax_bits & 0x7FFFFFFFu, se = 0x3F800000u;
     if (a != 0u && a < 0x7F800000u) {
         se = lowp_cc_f32_div(lowp_cc_f32_mul(smax, emaxv), a);
@@ -443,12 +456,6 @@ LOWP_CC_FN uint32_t lowp_cc_block_enc2(int32_t scale_f, uint32_t scode, uint32_t
     uint32_t e = lowp_cc_f32_div(0x3F800000u, lowp_cc_f32_mul(lowp_cc_decode_bits(scale_f, scode), s_dec));
     if ((e & 0x7FFFFFFFu) == 0x7F800000u) e = 0x7F7FFFFFu;
     return e;
-}
-
-/* fp32 bits of the largest finite value of format f. */
-LOWP_CC_FN uint32_t lowp_cc_max_bits(int32_t f)
-{
-    return lowp_cc_decode_bits(f, lowp_cc_format(f).maxmag);
 }
 
 /* Two-level element from v = x * enc (already multiplied; loops that

@@ -195,11 +195,6 @@ static inline uint lowp_qb_group_p(int layout, ulong rows, ulong cols, const low
     return lowp_qb_pos(g, i, jj);
 }
 
-static inline uint lowp_qb_bits(int f)
-{
-    return (f == LOWP_CC_E3M2 || f == LOWP_CC_E2M3) ? 6u : f == LOWP_CC_E2M1 ? 4u : 8u;
-}
-
 /* Store 4 codes with storage indices s0..s0+3 (s0 % 4 == 0): whole bytes. */
 static inline void lowp_qb_store4(__global uchar *codes, uint bits, ulong s0, uint c0, uint c1, uint c2, uint c3)
 {
@@ -279,9 +274,9 @@ __kernel void lowp_quant_blocks(__global const uint *x, ulong x_off, ulong rows,
     uint lid = (uint)get_local_id(0), L = (uint)get_local_size(0);
     int two = scale_fmt != LOWP_CC_E8M0, nonsat = overflow != 0;
     uint s_dec = two ? ts[2] : 0u, mult = two ? ts[3] : 0u;
-    uint emaxv = lowp_cc_decode_bits(elem, lowp_cc_format(elem).maxmag);
+    uint emaxv = lowp_cc_max_bits(elem);
     uint scale_nan = lowp_cc_format(scale_fmt).nanmag;
-    uint bits = lowp_qb_bits(elem);
+    uint bits = lowp_cc_elem_bits(elem);
     ulong nslabs = lowp_qb_nslabs(layout, rows, cols, block, nbs_max);
     for (ulong s = get_group_id(0); s < nslabs; s += get_num_groups(0)) {
         lowp_qb_slab g = lowp_qb_slab_at(layout, rows, cols, block, nbs_max, s);
@@ -467,7 +462,7 @@ __kernel void lowp_dequant_blocks(__global const uchar *codes, ulong codes_off, 
     __local uint lsc[LOWP_QB_MAXBLK];
     uint lid = (uint)get_local_id(0), L = (uint)get_local_size(0);
     int two = scale_fmt != LOWP_CC_E8M0;
-    uint sd = two ? s_dec[s_off] : 0u, bits = lowp_qb_bits(elem);
+    uint sd = two ? s_dec[s_off] : 0u, bits = lowp_cc_elem_bits(elem);
     ulong nslabs = lowp_qb_nslabs(layout, rows, cols, block, nbs_max);
     for (ulong s = get_group_id(0); s < nslabs; s += get_num_groups(0)) {
         lowp_qb_slab g = lowp_qb_slab_at(layout, rows, cols, block, nbs_max, s);

@@ -291,7 +291,7 @@ static inline uint lowp_qmm_code(__global const uchar *codes, uint bits, ulong s
 static inline float lowp_qmm_value(__global const uchar *codes, __global const uchar *scales, uint sdec, int elem,
                                    int scale_fmt, uint block, int acc, ulong k, ulong R, ulong r, ulong p)
 {
-    uint bits = (elem == LOWP_CC_E3M2 || elem == LOWP_CC_E2M3) ? 6u : elem == LOWP_CC_E2M1 ? 4u : 8u;
+    uint bits = lowp_cc_elem_bits(elem);
     ulong s = acc == QMM_TILE_KOUTER ? p * R + r : r * k + p;
     ulong si = acc == QMM_KINNER         ? r * (k / block) + p / block
                : acc == QMM_TILE_KINNER ? (r / block) * (k / block) + p / block

@@ -7,7 +7,7 @@
  *
  * Speed: the codec of kernels/codec.cl takes the format as a run-time
  * argument. Here every loop is instantiated once per format with the format
- * a compile-time constant and the whole call tree inlined (SPECIALIZE), so
+ * a compile-time constant and the whole call tree inlined (LOWP_FLATTEN), so
  * the format tables fold away and the codec becomes straight-line integer
  * code; the per-block constants (largest element, decoded block scale) are
  * hoisted out of the element loop. The bits are the codec's either way. */
@@ -68,7 +68,7 @@ enum cast_mode { CAST_ENCODE, CAST_ROUND, CAST_DECODE };
 static inline void cast_chunk_run(const struct lowp_cast_desc *d, const void *in, void *out, enum cast_mode mode,
                                   size_t i0, const int32_t f)
 {
-    const unsigned nb = f == LOWP_CC_FP32 ? 4u : (f == LOWP_CC_BF16 || f == LOWP_CC_FP16) ? 2u : 1u;
+    const unsigned nb = lowp_format_code_bytes((enum lowp_format)f);
     uint32_t buf[CAST_CHUNK];
     size_t cnt = d->n - i0 < CAST_CHUNK ? d->n - i0 : CAST_CHUNK;
     if (mode == CAST_DECODE) {
@@ -171,12 +171,15 @@ static inline void do_block(const struct lowp_quant_desc *d, const float *x, siz
     int nonsat = d->overflow == LOWP_OVERFLOW_NONSAT;
     uint32_t amax = 0u, sc, enc = 0u, scale_bits = 0u;
     /* element coordinates from the block's first one: no division per element */
-    size_t r0, c0, B = d->block;
+    size_t r0, c0, ti = 0, tj = 0; /* (ti, tj): position inside a 2D tile */
     lowp_quant_elem(d, b, 0, &r0, &c0);
     for (size_t k = 0; k < bl; ++k) {
         if (d->layout == LOWP_BLOCK_ROW) { rr[k] = r0; cc[k] = c0 + k; }
         else if (d->layout == LOWP_BLOCK_COL) { rr[k] = r0 + k; cc[k] = c0; }
-        else { rr[k] = r0 + (k >= B ? rr[k - B] - r0 + 1 : 0); cc[k] = k >= B ? cc[k - B] : c0 + k; }
+        else {
+            rr[k] = r0 + ti; cc[k] = c0 + tj;
+            if (++tj == d->block) { tj = 0; ++ti; }
+        }
         xb[k] = lowp_f32_bits(x[rr[k] * d->ld + cc[k]]);
         uint32_t a = xb[k] & 0x7FFFFFFFu;
         if (a >= 0x7F800000u) a = 0x7FC00000u;
@@ -193,7 +196,7 @@ static inline void do_block(const struct lowp_quant_desc *d, const float *x, siz
     const uint32_t emaxv = lowp_cc_max_bits(ef);
     int nan_scale = sc == lowp_cc_format(sf).nanmag;
     double clip_at = two ? 0.0 : ldexp((double)lowp_f32_from_bits(emaxv), (int)sc - 127);
-    const unsigned bits = ef == LOWP_CC_E2M1 ? 4u : (ef == LOWP_CC_E3M2 || ef == LOWP_CC_E2M3) ? 6u : 8u;
+    const unsigned bits = lowp_cc_elem_bits(ef);
     /* Decoded output of every code when the block has at least as many
      * elements as the format has codes (fp4 and fp6 in 16/32-blocks and 2D
      * tiles): one table per block instead of a decode per element. */

@@ -39,5 +39,5 @@ unsigned lowp_format_code_bytes(enum lowp_format f)
 float lowp_format_max(enum lowp_format f)
 {
     if (!valid_format(f)) return 0.0f;
-    return lowp_f32_from_bits(lowp_cc_decode_bits((int32_t)f, lowp_cc_format((int32_t)f).maxmag));
+    return lowp_f32_from_bits(lowp_cc_max_bits((int32_t)f));
 }

@@ -112,7 +112,7 @@ static lowp_status quantize_all(const struct lowp_quant_desc *d, const float *x,
     /* 2) scales */
     uint32_t ts[3] = {0x3F800000u, 0x3F800000u, 0x3F800000u};
     if (two) tensor_scale_of(d, x, ts);
-    uint32_t emaxv = lowp_cc_decode_bits(ef, lowp_cc_format(ef).maxmag);
+    uint32_t emaxv = lowp_cc_max_bits(ef);
     for (size_t b = 0; b < nb; ++b) {
         if (two) {
             sc[b] = lowp_cc_block_scale2(amax[b], ts[2], sf, d->clamp_tiny_scale != 0);
