@@ -116,14 +116,20 @@ LOWP_CC_FN int32_t lowp_cc_ilog2(uint64_t v)
  * precision); define LOWP_CC_SOFT_ONLY to use software everywhere (the CPU
  * reference does). A non-default rounding mode set with fesetround() would
  * change the hardware results: lowp assumes round-to-nearest. */
+/* fp32 bit casts in both languages. */
+#if defined(__OPENCL_VERSION__)
+LOWP_CC_FN float lowp_cc_as_float(uint32_t u) { return as_float(u); }
+LOWP_CC_FN uint32_t lowp_cc_as_bits(float x) { return as_uint(x); }
+#else
+LOWP_CC_FN float lowp_cc_as_float(uint32_t u) { float x; memcpy(&x, &u, sizeof x); return x; }
+LOWP_CC_FN uint32_t lowp_cc_as_bits(float x) { uint32_t u; memcpy(&u, &x, sizeof u); return u; }
+#endif
 #if defined(__OPENCL_VERSION__)
 #define LOWP_CC_HW_MUL 1
 LOWP_CC_FN uint32_t lowp_cc_hw_mul(uint32_t a, uint32_t b) { return as_uint(as_float(a) * as_float(b)); }
 #elif !defined(LOWP_CC_SOFT_ONLY) && defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
 #define LOWP_CC_HW_MUL 1
 #define LOWP_CC_HW_DIV 1
-LOWP_CC_FN float lowp_cc_as_float(uint32_t u) { float x; memcpy(&x, &u, sizeof x); return x; }
-LOWP_CC_FN uint32_t lowp_cc_as_bits(float x) { uint32_t u; memcpy(&u, &x, sizeof u); return u; }
 LOWP_CC_FN uint32_t lowp_cc_hw_mul(uint32_t a, uint32_t b) { return lowp_cc_as_bits(lowp_cc_as_float(a) * lowp_cc_as_float(b)); }
 LOWP_CC_FN uint32_t lowp_cc_hw_div(uint32_t a, uint32_t b) { return lowp_cc_as_bits(lowp_cc_as_float(a) / lowp_cc_as_float(b)); }
 #endif

@@ -5,25 +5,8 @@
  * add on normal numbers (FP_CONTRACT is off in common.cl), and the bf16
  * cast is integer work, so no device's rounding or flushing shows. */
 
-/* fp32(sqrt(3 / 65535)), as in the reference */
-#define PQT_C 0x1.bb688cp-8f
-#define PQT_MIN_STEP_LOG2 (-70)
-
-inline float lowp_pqt_bf16_rne(float f)
-{
-    uint u = as_uint(f);
-    if ((u & 0x7fffffffu) > 0x7f800000u)
-        return as_float((u | 0x00400000u) & 0xffff0000u);
-    u += 0x7fffu + ((u >> 16) & 1u);
-    return as_float(u & 0xffff0000u);
-}
-
-/* S from an element's Philox word: four uniform bytes, centred */
-inline int lowp_pqt_irwin_hall(uint w)
-{
-    int s = (int)(w & 0xffu) + (int)((w >> 8) & 0xffu) + (int)((w >> 16) & 0xffu) + (int)(w >> 24);
-    return s - 510;
-}
+/* lowp_pqt_irwin_hall, lowp_pqt_block_scale and lowp_pqt_bf16_rne come
+ * from pqt_rules.cl, prepended by the program assembly (shared with C). */
 
 __kernel void lowp_pqt_sample(__global const float *x, lowp_size x_off, __global float *y, lowp_size y_off,
                               lowp_size rows, lowp_size cols, lowp_size block, uint bits, int to_bf16, ulong seed,
@@ -36,12 +19,7 @@ __kernel void lowp_pqt_sample(__global const float *x, lowp_size x_off, __global
         uint amax = 0;
         for (lowp_size c = c0; c < c1; ++c)
             amax = max(amax, as_uint(x[x_off + r * cols + c]) & 0x7fffffffu);
-        float scale = 0.0f;
-        if (amax >= 0x00800000u && amax < 0x7f800000u) {
-            int k = (int)(amax >> 23) - 127 + 1 - (int)bits;
-            if (k >= PQT_MIN_STEP_LOG2)
-                scale = PQT_C * as_float((uint)(k + 127) << 23);
-        }
+        const float scale = lowp_pqt_block_scale(amax, bits);
         uint4 w = (uint4)(0);
         ulong have = ~(ulong)0; /* one Philox evaluation serves four elements */
         for (lowp_size c = c0; c < c1; ++c) {

@@ -1,7 +1,7 @@
 # check_kernel.cmake — `cmake -DCLANG=... -DKERNEL_DIR=... -DKERNEL=x.cl -P check_kernel.cmake`
 # Syntax-checks one kernel file as OpenCL C 1.2, exactly as the library
-# assembles it (common.cl + philox.cl + codec.cl [+ the family's shared file,
-# optim_rules.cl for optim.cl] + the file; backends/opencl/cl_program.c), and
+# assembles it (common.cl + philox.cl + codec.cl [+ the family's shared file
+# <family>_rules.cl when there is one] + the file; backends/opencl/cl_program.c), and
 # rejects non-ASCII bytes, which some vendor compilers refuse.
 file(READ "${KERNEL_DIR}/${KERNEL}" text HEX)
 if(text MATCHES "[89a-f][0-9a-f]")
@@ -17,8 +17,9 @@ file(READ "${KERNEL_DIR}/common.cl" common)
 file(READ "${KERNEL_DIR}/philox.cl" philox)
 file(READ "${KERNEL_DIR}/codec.cl" codec)
 file(READ "${KERNEL_DIR}/${KERNEL}" body)
-if(KERNEL STREQUAL "optim.cl")
-  file(READ "${KERNEL_DIR}/optim_rules.cl" rules)
+string(REGEX REPLACE "\\.cl$" "_rules.cl" rules_file "${KERNEL}")
+if(EXISTS "${KERNEL_DIR}/${rules_file}" AND NOT KERNEL MATCHES "_rules\\.cl$")
+  file(READ "${KERNEL_DIR}/${rules_file}" rules)
   set(body "${rules}\n${body}")
 endif()
 if(KERNEL STREQUAL "common.cl" OR KERNEL STREQUAL "philox.cl" OR KERNEL STREQUAL "codec.cl")

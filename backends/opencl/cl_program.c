@@ -59,7 +59,11 @@ static lowp_status source_read(const char *file, char **text, size_t *len)
  * assembles the same order). */
 static const char *family_prelude(const char *family)
 {
-    return strcmp(family, "optim") == 0 ? "optim_rules.cl" : NULL;
+    if (strcmp(family, "optim") == 0)
+        return "optim_rules.cl";
+    if (strcmp(family, "pqt") == 0)
+        return "pqt_rules.cl";
+    return NULL;
 }
 
 /* The full program text, with #line markers so build logs name the real file. */

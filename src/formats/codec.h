@@ -10,8 +10,9 @@
 
 #include "codec.cl"
 
-static inline uint32_t lowp_f32_bits(float x) { uint32_t u; memcpy(&u, &x, 4); return u; }
-static inline float lowp_f32_from_bits(uint32_t u) { float x; memcpy(&x, &u, 4); return x; }
+/* The C library's names for the codec's bit casts. */
+static inline uint32_t lowp_f32_bits(float x) { return lowp_cc_as_bits(x); }
+static inline float lowp_f32_from_bits(uint32_t u) { return lowp_cc_as_float(u); }
 
 /* 1 if f is a valid element format for block quantization. */
 static inline int lowp_fmt_is_block_elem(enum lowp_format f)
