@@ -6,7 +6,7 @@
 set -eu
 
 packages="gcc make cmake pkg-config clang ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd mesa-opencl-icd
-libclblast-dev libopenblas-dev clinfo"
+libclblast-dev libopenblas-dev libopenblas-openmp-dev clinfo"
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     echo "install-deps: not a Debian system; please install: $packages" >&2

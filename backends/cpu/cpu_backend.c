@@ -8,6 +8,9 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+#ifdef LOWP_HAVE_CBLAS
+#include <cblas.h>
+#endif
 
 #include "basic_cpu.h"
 #include "optim_cpu.h"
@@ -63,7 +66,10 @@ static lowp_status cpu_enumerate(struct lowp_device_entry *list, size_t cap, siz
     read_cpuinfo(info->name, sizeof info->name, info->vendor, sizeof info->vendor);
     snprintf(info->platform, sizeof info->platform, "lowp CPU backend");
 #if defined(_OPENMP) && defined(LOWP_HAVE_CBLAS)
-    snprintf(info->driver, sizeof info->driver, "C11, OpenMP %d, BLAS", _OPENMP);
+    /* Which OpenBLAS build is loaded matters for speed (docs/matmul.md) */
+    int par = openblas_get_parallel();
+    snprintf(info->driver, sizeof info->driver, "C11, OpenMP %d, OpenBLAS %s", _OPENMP,
+             par == 2 ? "(OpenMP)" : par == 1 ? "(pthreads)" : "(serial)");
 #elif defined(_OPENMP)
     snprintf(info->driver, sizeof info->driver, "C11, OpenMP %d", _OPENMP);
 #else

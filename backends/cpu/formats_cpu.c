@@ -310,26 +310,100 @@ lowp_status lowp_cpu_fake_quantize(const struct lowp_quant_desc *d, const float 
     return run_blocks(d, x, NULL, NULL, NULL, y, stats);
 }
 
+/* ---------------- dequantization ----------------
+ * Every output is a function of (element code, block scale byte) only, so
+ * for fp4 and fp6 elements - and fp8 when the tensor has many blocks per
+ * distinct scale - the values are tabulated once per call for the scale
+ * bytes that occur (lowp_cc_elem_decode2 / _decode_mx: the codec's bits),
+ * and the element loop becomes a lookup. */
+
+struct deq_table {
+    uint32_t *v;        /* [256][ncodes], rows filled for the used scales */
+    unsigned ncodes;
+};
+
+static uint32_t deq_one(const struct lowp_quant_desc *d, uint32_t code, uint32_t sc, uint32_t sdec, const int32_t ef)
+{
+    if (lowp_quant_two_level(d))
+        return lowp_cc_elem_decode2(ef, code, (int32_t)d->scale_format, sc, sdec);
+    return lowp_cc_elem_decode_mx(ef, code, sc);
+}
+
+/* Row sc of the table. */
+static inline void deq_table_row(const struct lowp_quant_desc *d, uint32_t sc, uint32_t sdec, struct deq_table *t,
+                                 const int32_t ef)
+{
+    for (uint32_t c = 0; c < t->ncodes; ++c)
+        t->v[(size_t)sc * t->ncodes + c] = deq_one(d, c, sc, sdec, ef);
+}
+
+/* Block b: elements in block order, coordinates stepped from the first. */
+static inline void deq_block(const struct lowp_quant_desc *d, const uint8_t *codes, const uint8_t *scales,
+                             uint32_t sdec, const struct deq_table *t, size_t b, float *y, const int32_t ef)
+{
+    const unsigned bits = lowp_cc_elem_bits(ef);
+    const size_t bl = lowp_quant_block_len(d), B = d->block;
+    const uint32_t sc = scales[b];
+    const uint32_t *row = t->v ? t->v + (size_t)sc * t->ncodes : NULL;
+    size_t r, c, ti = 0, tj = 0;
+    lowp_quant_elem(d, b, 0, &r, &c);
+    const size_t r0 = r, c0 = c;
+    for (size_t k = 0; k < bl; ++k) {
+        if (d->layout == LOWP_BLOCK_ROW) { r = r0; c = c0 + k; }
+        else if (d->layout == LOWP_BLOCK_COL) { r = r0 + k; c = c0; }
+        else {
+            r = r0 + ti; c = c0 + tj;
+            if (++tj == B) { tj = 0; ++ti; }
+        }
+        uint32_t code = lowp_pack_get(codes, bits, lowp_quant_storage(d, r, c));
+        y[r * d->ld + c] = lowp_f32_from_bits(row ? row[code] : deq_one(d, code, sc, sdec, ef));
+    }
+}
+
+/* Per-format instances, called from inside the OpenMP loops (CAST_INSTANCE). */
+typedef void (*deq_row_fn)(const struct lowp_quant_desc *, uint32_t, uint32_t, struct deq_table *);
+typedef void (*deq_block_fn)(const struct lowp_quant_desc *, const uint8_t *, const uint8_t *, uint32_t,
+                             const struct deq_table *, size_t, float *);
+#define DEQ_INSTANCE(F)                                                                                        \
+    static LOWP_FLATTEN void deq_row_##F(const struct lowp_quant_desc *d, uint32_t sc, uint32_t sdec,          \
+                                         struct deq_table *t)                                                  \
+    { deq_table_row(d, sc, sdec, t, F); }                                                                      \
+    static LOWP_FLATTEN void deq_block_##F(const struct lowp_quant_desc *d, const uint8_t *codes,              \
+                                           const uint8_t *scales, uint32_t sdec, const struct deq_table *t,     \
+                                           size_t b, float *y)                                                  \
+    { deq_block(d, codes, scales, sdec, t, b, y, F); }
+LOWP_EACH_BLOCK_ELEM(DEQ_INSTANCE)
+
 lowp_status lowp_cpu_dequantize(const struct lowp_quant_desc *d, const uint8_t *codes,
                                 const uint8_t *scales, float tensor_scale, float *y)
 {
     LOWP_TRY(lowp_quant_check_dequantize(d, codes, scales, y));
-    int32_t ef = (int32_t)d->elem_format, sf = (int32_t)d->scale_format;
-    int two = lowp_quant_two_level(d);
-    unsigned bits = lowp_format_bits(d->elem_format);
-    uint32_t sdec = lowp_f32_bits(tensor_scale);
-    size_t bl = lowp_quant_block_len(d);
-    long long nbl = (long long)lowp_quant_nblocks(d);
-LOWP_OMP(omp parallel for schedule(static))
-    for (long long b = 0; b < nbl; ++b) {
-        uint32_t sc = scales[b];
-        for (size_t k = 0; k < bl; ++k) {
-            size_t r, c;
-            lowp_quant_elem(d, (size_t)b, k, &r, &c);
-            uint32_t qc = lowp_pack_get(codes, bits, lowp_quant_storage(d, r, c));
-            uint32_t yb = two ? lowp_cc_elem_decode2(ef, qc, sf, sc, sdec) : lowp_cc_elem_decode_mx(ef, qc, sc);
-            y[r * d->ld + c] = lowp_f32_from_bits(yb);
-        }
+    deq_row_fn row_fn = NULL;
+    deq_block_fn blk_fn = NULL;
+    switch ((int32_t)d->elem_format) {
+#define DEQ_CASE(F) case F: row_fn = deq_row_##F, blk_fn = deq_block_##F; break;
+        LOWP_EACH_BLOCK_ELEM(DEQ_CASE)
+#undef DEQ_CASE
+    default: return lowp_error(LOWP_ERR_UNSUPPORTED, "dequantize: element format %d", (int)d->elem_format);
     }
+    const size_t nb = lowp_quant_nblocks(d), n = d->rows * d->cols;
+    const uint32_t sdec = lowp_f32_bits(tensor_scale);
+    struct deq_table t = {NULL, 1u << lowp_format_bits(d->elem_format)};
+    uint8_t use[256] = {0};
+    size_t distinct = 0;
+    for (size_t b = 0; b < nb; ++b)
+        if (!use[scales[b]]) use[scales[b]] = 1, ++distinct;
+    /* A row costs ncodes decodes: tabulate when rows serve more elements.
+     * Out of memory: no table, a decode per element, the same bits. */
+    if ((size_t)t.ncodes * distinct * 2 <= n && (t.v = malloc((size_t)256 * t.ncodes * sizeof *t.v)) != NULL) {
+LOWP_OMP(omp parallel for schedule(dynamic, 4))
+        for (int sc = 0; sc < 256; ++sc)
+            if (use[sc]) row_fn(d, (uint32_t)sc, sdec, &t);
+    }
+    long long nbl = (long long)nb;
+LOWP_OMP(omp parallel for schedule(static))
+    for (long long b = 0; b < nbl; ++b)
+        blk_fn(d, codes, scales, sdec, &t, (size_t)b, y);
+    free(t.v);
     return LOWP_OK;
 }

@@ -141,7 +141,19 @@ LOWP_API lowp_status lowp_matmul(lowp_context *ctx, const struct lowp_matmul_des
  * rounding/seed/amax fields are ignored, ld must be cols (packed). k must
  * be a multiple of both blocks. The operand buffers start at offset 0
  * (codes and scales in bytes, tensor scales one float); C at offset_c
- * floats. */
+ * floats.
+ *
+ * Engines (desc->engine; $LOWP_MATMUL_ENGINE changes AUTO as for lowp_matmul):
+ *   OWN      the device's quantized kernel, which reads codes and scales in
+ *            place and gives the f32seq bits above on every device.
+ *   BLAS, CLBLAST
+ *            dequantize both operands into fp32 scratch on the device
+ *            ((m + n) * k floats, freed before returning), then lowp_matmul
+ *            with that engine: within the summation-order bound of the same
+ *            product, not bit-equal; same device rules as lowp_matmul.
+ *   AUTO     on the cpu device the dequantize + lowp_matmul(AUTO) route
+ *            (OpenBLAS when built in: the CPU has no faster way to multiply
+ *            the decoded values); on OpenCL devices OWN. */
 struct lowp_qmatmul_desc {
     size_t m, n, k;
     float alpha, beta;
@@ -150,13 +162,14 @@ struct lowp_qmatmul_desc {
     struct lowp_quant_desc a; /* N: m x k, ROW|TILE2D;  T: k x m, COL|TILE2D; ld = cols */
     struct lowp_quant_desc b; /* N: n x k, ROW|TILE2D;  T: k x n, COL|TILE2D; ld = cols */
     lowp_matmul_trans trans_a, trans_b; /* orientation of the quantized tensors (above) */
+    lowp_matmul_engine engine;          /* AUTO by lowp_qmatmul_desc_init (above)          */
 };
 
 /* Fill `d` for C (m x n) = A (m x k) B^T (n x k) with both operands in the
  * format of `fmt` (e.g. lowp_quant_desc_mx(1, 1, LOWP_FORMAT_E4M3) or
  * lowp_quant_desc_nvfp4(1, 1); its rows/cols/ld/layout are replaced):
  * trans_a = trans_b = N, ROW layout, alpha 1, beta 0, ldc = n, offset_c
- * 0. Set d->b
+ * 0, engine AUTO. Set d->b
  * separately for mixed formats; lowp_qmatmul_desc_orient changes one
  * operand's orientation and layout. */
 LOWP_API void lowp_qmatmul_desc_init(struct lowp_qmatmul_desc *d, size_t m, size_t n, size_t k,

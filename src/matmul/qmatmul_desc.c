@@ -22,6 +22,7 @@ void lowp_qmatmul_desc_init(struct lowp_qmatmul_desc *d, size_t m, size_t n, siz
     d->ldc = n > 0 ? n : 1;
     d->offset_c = 0;
     d->trans_a = d->trans_b = LOWP_MATMUL_TRANS_N;
+    d->engine = LOWP_MATMUL_ENGINE_AUTO;
     struct lowp_quant_desc q = fmt != NULL ? *fmt : lowp_quant_desc_mx(1, 1, LOWP_FORMAT_E4M3);
     q.layout = LOWP_BLOCK_ROW;
     q.cols = k;
@@ -113,6 +114,9 @@ lowp_status lowp_qmatmul_desc_sizes(const struct lowp_qmatmul_desc *d, size_t *a
     LOWP_CHECK_NOT_NULL(d);
     if (d->k == 0)
         return lowp_error(LOWP_ERR_INVALID_ARG, "lowp_matmul_quantized: k must be > 0 (a multiple of the block)");
+    if ((int)d->engine < (int)LOWP_MATMUL_ENGINE_AUTO || (int)d->engine > (int)LOWP_MATMUL_ENGINE_BLAS)
+        return lowp_error(LOWP_ERR_INVALID_ARG, "lowp_matmul_quantized: engine = %d is not a lowp_matmul_engine value",
+                          (int)d->engine);
     size_t ac = 0, as = 0, bc = 0, bs = 0, ce = 0;
     LOWP_TRY(operand_sizes("a", &d->a, d->trans_a, d->m, d->k, &ac, &as));
     LOWP_TRY(operand_sizes("b", &d->b, d->trans_b, d->n, d->k, &bc, &bs));
@@ -139,6 +143,16 @@ lowp_status lowp_qmatmul_gemm_desc(const struct lowp_qmatmul_desc *d, const floa
 {
     LOWP_CHECK_NOT_NULL(d);
     LOWP_TRY(lowp_qmatmul_desc_sizes(d, NULL, NULL, NULL, NULL, c_needed));
+    lowp_qmatmul_as_gemm(d, g);
+    if (*c_needed == 0)
+        return LOWP_OK;
+    LOWP_CHECK_NOT_NULL(c);
+    LOWP_CHECK_ARG(c_elems >= *c_needed, "lowp_matmul_quantized: C holds %zu floats, needs %zu", c_elems, *c_needed);
+    return LOWP_OK;
+}
+
+void lowp_qmatmul_as_gemm(const struct lowp_qmatmul_desc *d, struct lowp_matmul_desc *g)
+{
     lowp_matmul_desc_init(g, d->m, d->n, d->k);
     /* The dequantized operands keep the shape of their descriptors: A^T
      * (k x m) for trans_a T, B (n x k) for trans_b N, B^T (k x n) for T. */
@@ -150,9 +164,5 @@ lowp_status lowp_qmatmul_gemm_desc(const struct lowp_qmatmul_desc *d, const floa
     g->offset_c = d->offset_c;
     g->alpha = d->alpha;
     g->beta = d->beta;
-    if (*c_needed == 0)
-        return LOWP_OK;
-    LOWP_CHECK_NOT_NULL(c);
-    LOWP_CHECK_ARG(c_elems >= *c_needed, "lowp_matmul_quantized: C holds %zu floats, needs %zu", c_elems, *c_needed);
-    return LOWP_OK;
+    g->engine = d->engine;
 }

@@ -1,4 +1,5 @@
-/* qmatmul_internal.h — shared by the CPU paths of lowp_matmul_quantized. */
+/* qmatmul_internal.h — shared by the front-end and the CPU paths of
+ * lowp_matmul_quantized. */
 #ifndef LOWP_MATMUL_QMATMUL_INTERNAL_H
 #define LOWP_MATMUL_QMATMUL_INTERNAL_H
 
@@ -11,6 +12,17 @@
  * to do. */
 lowp_status lowp_qmatmul_gemm_desc(const struct lowp_qmatmul_desc *d, const float *c, size_t c_elems,
                                    struct lowp_matmul_desc *g, size_t *c_needed);
+
+/* The same fp32 GEMM for a descriptor already validated (engine copied). */
+void lowp_qmatmul_as_gemm(const struct lowp_qmatmul_desc *d, struct lowp_matmul_desc *g);
+
+/* lowp_matmul_quantized through fp32: dequantize A and B into scratch
+ * buffers of ctx, then lowp_matmul with `engine` (BLAS, CLBLAST, or AUTO).
+ * d is validated and alpha != 0. */
+lowp_status lowp_qmatmul_via_gemm(lowp_context *ctx, const struct lowp_qmatmul_desc *d, lowp_matmul_engine engine,
+                                  const lowp_buffer *a_codes, const lowp_buffer *a_scales, const lowp_buffer *a_ts,
+                                  const lowp_buffer *b_codes, const lowp_buffer *b_scales, const lowp_buffer *b_ts,
+                                  lowp_buffer *c);
 
 /* How a kernel reads element (i, p) of an operand (i < m or n, p < k) from
  * the bytes lowp_quantize wrote (R = m or n, B = block; see formats/quant.h):

@@ -1,9 +1,12 @@
-/* matmul.c — front-end of lowp_matmul: checks the descriptor against the
- * buffers, applies $LOWP_MATMUL_ENGINE to AUTO, then calls the backend. */
+/* matmul.c — front-ends of lowp_matmul and lowp_matmul_quantized: check the
+ * descriptor against the buffers, apply $LOWP_MATMUL_ENGINE to AUTO, then
+ * call the backend (or, for quantized operands on an fp32 engine,
+ * src/matmul/qmatmul_via_gemm.c). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/args.h"
+#include "matmul/qmatmul_internal.h"
 
 /* What AUTO means in this process (include/lowp/matmul.h). Read at every
  * call: getenv is cheap next to a GEMM, and tests may change it. */
@@ -119,6 +122,20 @@ lowp_status lowp_matmul_quantized(lowp_context *ctx, const struct lowp_qmatmul_d
             LOWP_TRY(lowp_check_elems("lowp_matmul_quantized", "b_tensor_scale", ctx, b_tensor_scale, 0, 1,
                                       sizeof(float)));
     }
+    lowp_matmul_engine engine = desc->engine;
+    LOWP_TRY(apply_engine_env(ctx, &engine));
+    int opencl = ctx->device.info.backend == LOWP_BACKEND_OPENCL;
+    if (engine == LOWP_MATMUL_ENGINE_CLBLAST && !opencl)
+        return lowp_error(LOWP_ERR_UNSUPPORTED, "lowp_matmul_quantized: engine CLBLAST needs an OpenCL device, not %s",
+                          ctx->device.info.id);
+    if (engine == LOWP_MATMUL_ENGINE_BLAS && opencl)
+        return lowp_error(LOWP_ERR_UNSUPPORTED,
+                          "lowp_matmul_quantized: engine BLAS (OpenBLAS) runs on the cpu device only, not %s",
+                          ctx->device.info.id);
+    /* AUTO: fp32 engines on the CPU, the device kernel on OpenCL (matmul.h) */
+    if (reads && engine != LOWP_MATMUL_ENGINE_OWN && !(engine == LOWP_MATMUL_ENGINE_AUTO && opencl))
+        return lowp_qmatmul_via_gemm(ctx, desc, engine, a_codes, a_scales, two_a ? a_tensor_scale : NULL, b_codes,
+                                     b_scales, two_b ? b_tensor_scale : NULL, c);
     LOWP_BACKEND_ENTRY(ctx, matmul_quantized);
     return ctx->ops->matmul_quantized(ctx, desc, reads ? a_codes : NULL, reads ? a_scales : NULL,
                                       reads && two_a ? a_tensor_scale : NULL, reads ? b_codes : NULL,
