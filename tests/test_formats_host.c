@@ -497,6 +497,46 @@ static void test_layouts_and_cpu(void)
     free(x); free(xt); free(y1); free(y2); free(y3); free(c1); free(c2); free(s1); free(s2);
 }
 
+/* NVFP4 runs in branch-free lanes on the fast CPU path
+ * (backends/cpu/fp4_lanes.h), redoing rare lanes with the codec: a large
+ * tensor with magnitudes over 2^-60 .. 2^20 (so blocks hold values that
+ * underflow, that sit below 2^-9 of the block maximum, and zeros) must give
+ * the reference's codes, scales and fake-quantized values, RNE and SR, in
+ * every layout. */
+static void test_nvfp4_lanes(void)
+{
+    const size_t R = 128, C = 512;
+    float *x = malloc(R * C * sizeof *x), *y1 = malloc(R * C * sizeof *y1), *y2 = malloc(R * C * sizeof *y2);
+    uint8_t *c1 = malloc(R * C), *c2 = malloc(R * C), *s1 = malloc(R * C), *s2 = malloc(R * C);
+    for (size_t i = 0; i < R * C; ++i) {
+        g_rng ^= g_rng << 13; g_rng ^= g_rng >> 7; g_rng ^= g_rng << 17;
+        double m = ((uint32_t)g_rng >> 8) / 16777216.0 * 2 - 1;
+        int e = (int)((g_rng >> 40) % 81) - 60;
+        x[i] = (g_rng >> 36) % 97 == 0 ? 0.0f : (float)ldexp(m, e);
+    }
+    long bad = 0;
+    for (int lay = 0; lay < 3; ++lay)
+        for (int rnd = 0; rnd < 2; ++rnd) {
+            struct lowp_quant_desc d = lowp_quant_desc_nvfp4(R, C);
+            d.layout = (enum lowp_block_layout)lay;
+            d.rounding = (enum lowp_rounding)rnd;
+            d.seed = 77; d.stream = (uint64_t)(lay * 2 + rnd);
+            size_t cb, ns;
+            float t1 = 0, t2 = 0;
+            struct lowp_quant_stats st1, st2;
+            int ok = lowp_quant_sizes(&d, &cb, &ns) == LOWP_OK &&
+                     lowp_ref_quantize(&d, x, c1, s1, &t1, &st1) == LOWP_OK &&
+                     lowp_cpu_quantize(&d, x, c2, s2, &t2, &st2) == LOWP_OK;
+            ok = ok && !memcmp(c1, c2, cb) && !memcmp(s1, s2, ns) && fb(t1) == fb(t2) && !memcmp(&st1, &st2, sizeof st1);
+            ok = ok && lowp_ref_fake_quantize(&d, x, y1, NULL) == LOWP_OK &&
+                 lowp_cpu_fake_quantize(&d, x, y2, NULL) == LOWP_OK && !memcmp(y1, y2, R * C * sizeof *y1);
+            bad += !ok;
+            CHECK(ok, "nvfp4 lanes vs reference: layout %d, %s", lay, rnd ? "SR" : "RNE");
+        }
+    CHECK(bad == 0, "nvfp4 lanes: %ld of 6 configurations differ", bad);
+    free(x); free(y1); free(y2); free(c1); free(c2); free(s1); free(s2);
+}
+
 static void test_casts_and_errors(void)
 {
     enum { N = 1000 };
@@ -540,6 +580,7 @@ int main(int argc, char **argv)
     test_nvfp4_known();
     test_vectors(vec);
     test_layouts_and_cpu();
+    test_nvfp4_lanes();
     test_casts_and_errors();
     printf("%ld passed, %ld failed\n", g_pass, g_fail);
     return g_fail ? 1 : 0;

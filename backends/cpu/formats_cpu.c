@@ -19,6 +19,7 @@
 #include "formats/codec.h"
 #include "formats/quant.h"
 #include "formats_cpu.h"
+#include "fp4_lanes.h"
 
 /* OpenMP is optional: without it the loops run serially, same results. */
 #ifdef _OPENMP
@@ -200,27 +201,51 @@ static inline void do_block(const struct lowp_quant_desc *d, const float *x, siz
     /* Decoded output of every code when the block has at least as many
      * elements as the format has codes (fp4 and fp6 in 16/32-blocks and 2D
      * tiles): one table per block instead of a decode per element. */
+    /* NVFP4 (two-level E2M1) runs in lanes (fp4_lanes.h), the rest per element */
+    const int lanes = ef == LOWP_CC_E2M1 && two && lowp_fp4_f32_is_normal(enc);
+    const int lanes_dec = lanes && lowp_fp4_f32_is_normal(scale_bits) && lowp_fp4_f32_is_normal(ts[1]);
     uint32_t dec[64];
-    const int use_table = bits <= 6u && ((size_t)1 << bits) <= bl;
+    const int use_table = !lanes_dec && bits <= 6u && ((size_t)1 << bits) <= bl;
     if (use_table)
         for (uint32_t c = 0; c < (1u << bits); ++c)
             dec[c] = two ? lowp_cc_elem_decode2_value(ef, c, scale_bits, ts[1]) : lowp_cc_elem_decode_mx(ef, c, sc);
-    uint32_t w[4] = {0, 0, 0, 0};
-    uint64_t q = UINT64_MAX;
+    /* random words first (one Philox block serves four consecutive indices) */
+    uint32_t rw[MAXB], cd[MAXB], vv[MAXB], yd[MAXB];
+    if (sr) {
+        uint32_t w[4] = {0, 0, 0, 0};
+        uint64_t q = UINT64_MAX;
+        for (size_t k = 0; k < bl; ++k) {
+            uint64_t idx = (uint64_t)rr[k] * d->cols + cc[k];
+            if ((idx >> 2) != q) { q = idx >> 2; lowp_philox_block(d->seed, d->stream, q, w); }
+            rw[k] = w[idx & 3u];
+        }
+    } else {
+        memset(rw, 0, bl * sizeof rw[0]);
+    }
+    if (lanes) {
+        lowp_fp4_encode2_lanes(xb, bl, enc, sr, rw, vv, cd);
+    } else {
+        for (size_t k = 0; k < bl; ++k) {
+            if (two) {
+                vv[k] = lowp_cc_f32_mul(xb[k], enc);
+                cd[k] = lowp_cc_elem_encode2_scaled(ef, vv[k], emaxv, sr, rw[k]);
+            } else {
+                cd[k] = lowp_cc_elem_encode_mx(ef, xb[k], sc, sr, rw[k], nonsat);
+            }
+        }
+    }
+    if (lanes_dec && (y || st))
+        lowp_fp4_decode2_lanes(cd, bl, scale_bits, ts[1], yd);
     struct blk_stats s;
     memset(&s, 0, sizeof s);
     for (size_t k = 0; k < bl; ++k) {
-        uint64_t idx = (uint64_t)rr[k] * d->cols + cc[k];
-        if (sr && (idx >> 2) != q) { q = idx >> 2; lowp_philox_block(d->seed, d->stream, q, w); }
-        uint32_t code, yb;
+        const uint32_t code = cd[k];
+        uint32_t yb;
         int clipped;
         if (two) {
-            uint32_t v = lowp_cc_f32_mul(xb[k], enc);
-            code = lowp_cc_elem_encode2_scaled(ef, v, emaxv, sr, w[idx & 3u]);
-            yb = use_table ? dec[code] : lowp_cc_elem_decode2_value(ef, code, scale_bits, ts[1]);
-            clipped = !nan_scale && (v & 0x7FFFFFFFu) > emaxv;
+            yb = lanes_dec ? yd[k] : use_table ? dec[code] : lowp_cc_elem_decode2_value(ef, code, scale_bits, ts[1]);
+            clipped = !nan_scale && (vv[k] & 0x7FFFFFFFu) > emaxv;
         } else {
-            code = lowp_cc_elem_encode_mx(ef, xb[k], sc, sr, w[idx & 3u], nonsat);
             yb = use_table ? dec[code] : lowp_cc_elem_decode_mx(ef, code, sc);
             clipped = sc != 0xFFu && fabs((double)lowp_f32_from_bits(xb[k])) > clip_at;
         }
