@@ -19,7 +19,7 @@
 #include "formats/codec.h"
 #include "formats/quant.h"
 #include "formats_cpu.h"
-#include "fp4_lanes.h"
+#include "block_encode.h"
 
 /* OpenMP is optional: without it the loops run serially, same results. */
 #ifdef _OPENMP
@@ -28,13 +28,6 @@
 #define LOWP_OMP(x)
 #endif
 
-/* Inline the whole call tree of a function (GCC, clang): used on the
- * per-format instances below. Other compilers get the generic code. */
-#if defined(__GNUC__)
-#define LOWP_FLATTEN __attribute__((flatten))
-#else
-#define LOWP_FLATTEN
-#endif
 
 /* One case per codec format, for switch statements that pick an instance
  * with a constant format: X(format number). */
@@ -169,7 +162,6 @@ static inline void do_block(const struct lowp_quant_desc *d, const float *x, siz
     uint32_t xb[MAXB];
     int32_t sf = (int32_t)d->scale_format;
     int two = lowp_quant_two_level(d), sr = d->rounding == LOWP_ROUNDING_SR;
-    int nonsat = d->overflow == LOWP_OVERFLOW_NONSAT;
     uint32_t amax = 0u, sc, enc = 0u, scale_bits = 0u;
     /* element coordinates from the block's first one: no division per element */
     size_t r0, c0, ti = 0, tj = 0; /* (ti, tj): position inside a 2D tile */
@@ -186,13 +178,7 @@ static inline void do_block(const struct lowp_quant_desc *d, const float *x, siz
         if (a >= 0x7F800000u) a = 0x7FC00000u;
         if (a > amax) amax = a;
     }
-    if (two) {
-        sc = lowp_cc_block_scale2(amax, ts[2], sf, d->clamp_tiny_scale != 0);
-        enc = lowp_cc_block_enc2(sf, sc, ts[1]);
-        scale_bits = lowp_cc_decode_bits(sf, sc);
-    } else {
-        sc = lowp_cc_e8m0_scale(amax, (int32_t)d->scale_mode, ef);
-    }
+    lowp_cpu_block_scale(d, amax, ts, &sc, &enc, &scale_bits, ef);
     if (scales) scales[b] = (uint8_t)sc;
     const uint32_t emaxv = lowp_cc_max_bits(ef);
     int nan_scale = sc == lowp_cc_format(sf).nanmag;
@@ -201,9 +187,8 @@ static inline void do_block(const struct lowp_quant_desc *d, const float *x, siz
     /* Decoded output of every code when the block has at least as many
      * elements as the format has codes (fp4 and fp6 in 16/32-blocks and 2D
      * tiles): one table per block instead of a decode per element. */
-    /* NVFP4 (two-level E2M1) runs in lanes (fp4_lanes.h), the rest per element */
-    const int lanes = ef == LOWP_CC_E2M1 && two && lowp_fp4_f32_is_normal(enc);
-    const int lanes_dec = lanes && lowp_fp4_f32_is_normal(scale_bits) && lowp_fp4_f32_is_normal(ts[1]);
+    /* NVFP4 decodes in lanes too (fp4_lanes.h) */
+    const int lanes_dec = ef == LOWP_CC_E2M1 && two && lowp_fp4_f32_is_normal(enc) && lowp_fp4_f32_is_normal(scale_bits) && lowp_fp4_f32_is_normal(ts[1]);
     uint32_t dec[64];
     const int use_table = !lanes_dec && bits <= 6u && ((size_t)1 << bits) <= bl;
     if (use_table)
@@ -222,18 +207,7 @@ static inline void do_block(const struct lowp_quant_desc *d, const float *x, siz
     } else {
         memset(rw, 0, bl * sizeof rw[0]);
     }
-    if (lanes) {
-        lowp_fp4_encode2_lanes(xb, bl, enc, sr, rw, vv, cd);
-    } else {
-        for (size_t k = 0; k < bl; ++k) {
-            if (two) {
-                vv[k] = lowp_cc_f32_mul(xb[k], enc);
-                cd[k] = lowp_cc_elem_encode2_scaled(ef, vv[k], emaxv, sr, rw[k]);
-            } else {
-                cd[k] = lowp_cc_elem_encode_mx(ef, xb[k], sc, sr, rw[k], nonsat);
-            }
-        }
-    }
+    lowp_cpu_block_encode(d, xb, bl, sc, enc, rw, vv, cd, ef);
     if (lanes_dec && (y || st))
         lowp_fp4_decode2_lanes(cd, bl, scale_bits, ts[1], yd);
     struct blk_stats s;
@@ -275,7 +249,6 @@ typedef void (*block_fn)(const struct lowp_quant_desc *, const float *, size_t, 
                                           const uint32_t ts[3], uint8_t *codes, uint8_t *scales, float *y,      \
                                           struct blk_stats *st)                                                 \
     { do_block(d, x, b, ts, codes, scales, y, st, F); }
-#define LOWP_EACH_BLOCK_ELEM(X) X(LOWP_CC_E4M3) X(LOWP_CC_E5M2) X(LOWP_CC_E3M2) X(LOWP_CC_E2M3) X(LOWP_CC_E2M1) X(LOWP_CC_INT8)
 LOWP_EACH_BLOCK_ELEM(BLOCK_INSTANCE)
 
 static lowp_status run_blocks(const struct lowp_quant_desc *d, const float *x, uint8_t *codes,

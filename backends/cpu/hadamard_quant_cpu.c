@@ -17,6 +17,7 @@
 #include "core/philox.h"
 #include "formats/codec.h"
 #include "formats/quant.h"
+#include "block_encode.h"
 #include "hadamard_cpu.h"
 
 #ifdef _OPENMP
@@ -89,8 +90,8 @@ static lowp_status hq_transform(const struct hq_plan *p, const struct hq_panel *
 }
 
 /* Quantize block `k` of the panel (blocks numbered along the panel's lines). */
-static void hq_block(const struct hq_plan *p, const struct hq_panel *pa, const float *t, size_t k,
-                     const uint32_t ts[3], uint8_t *codes, uint8_t *scales)
+static inline void hq_block(const struct hq_plan *p, const struct hq_panel *pa, const float *t, size_t k,
+                            const uint32_t ts[3], uint8_t *codes, uint8_t *scales, const int32_t ef)
 {
     const struct lowp_quant_desc *q = p->q;
     const size_t B = q->block;
@@ -115,7 +116,7 @@ static void hq_block(const struct hq_plan *p, const struct hq_panel *pa, const f
         s0 = c * q->rows + r;
         b = c * (q->rows / B) + r / B;
     }
-    uint32_t xb[32], amax = 0u;
+    uint32_t xb[32], rw[32], vv[32], cd[32], amax = 0u;
     for (size_t e = 0; e < B; ++e) {
         xb[e] = lowp_f32_bits(t[t0 + e * tstep]);
         uint32_t a = xb[e] & 0x7FFFFFFFu;
@@ -124,25 +125,41 @@ static void hq_block(const struct hq_plan *p, const struct hq_panel *pa, const f
         if (a > amax)
             amax = a;
     }
-    const int32_t ef = (int32_t)q->elem_format, sf = (int32_t)q->scale_format;
-    const int two = lowp_quant_two_level(q), sr = q->rounding == LOWP_ROUNDING_SR;
-    uint32_t sc, enc = 0u;
-    if (two) {
-        sc = lowp_cc_block_scale2(amax, ts[2], sf, q->clamp_tiny_scale != 0);
-        enc = lowp_cc_block_enc2(sf, sc, ts[1]);
-    } else {
-        sc = lowp_cc_e8m0_scale(amax, (int32_t)q->scale_mode, ef);
-    }
+    uint32_t sc, enc, scale_bits;
+    lowp_cpu_block_scale(q, amax, ts, &sc, &enc, &scale_bits, ef);
     scales[b] = (uint8_t)sc;
-    const unsigned bits = lowp_format_bits(q->elem_format);
+    /* random word of element (r, c) = Philox(r*cols + c): along a row one
+     * Philox block serves four elements, down a column each needs its own */
     const uint64_t idx0 = (uint64_t)r * q->cols + c;
-    for (size_t e = 0; e < B; ++e) {
-        uint32_t rb = sr ? lowp_philox_word(q->seed, q->stream, idx0 + e * istep) : 0u;
-        uint32_t code = two ? lowp_cc_elem_encode2(ef, xb[e], enc, sr, rb)
-                            : lowp_cc_elem_encode_mx(ef, xb[e], sc, sr, rb, q->overflow == LOWP_OVERFLOW_NONSAT);
-        lowp_pack_put(codes, bits, s0 + e, code);
+    if (q->rounding == LOWP_ROUNDING_SR) {
+        uint32_t w[4] = {0, 0, 0, 0};
+        uint64_t last = UINT64_MAX;
+        for (size_t e = 0; e < B; ++e) {
+            uint64_t idx = idx0 + e * istep;
+            if ((idx >> 2) != last) {
+                last = idx >> 2;
+                lowp_philox_block(q->seed, q->stream, last, w);
+            }
+            rw[e] = w[idx & 3u];
+        }
+    } else {
+        memset(rw, 0, sizeof rw);
     }
+    lowp_cpu_block_encode(q, xb, B, sc, enc, rw, vv, cd, ef);
+    const unsigned bits = lowp_cc_elem_bits(ef);
+    for (size_t e = 0; e < B; ++e)
+        lowp_pack_put(codes, bits, s0 + e, cd[e]);
 }
+
+/* One instance per element format, called from inside the parallel loop
+ * (block_encode.h). */
+typedef void (*hq_block_fn)(const struct hq_plan *, const struct hq_panel *, const float *, size_t,
+                            const uint32_t[3], uint8_t *, uint8_t *);
+#define HQ_INSTANCE(F)                                                                                     \
+    static LOWP_FLATTEN void hq_block_##F(const struct hq_plan *p, const struct hq_panel *pa, const float *t, \
+                                          size_t k, const uint32_t ts[3], uint8_t *codes, uint8_t *scales)    \
+    { hq_block(p, pa, t, k, ts, codes, scales, F); }
+LOWP_EACH_BLOCK_ELEM(HQ_INSTANCE)
 
 lowp_status lowp_cpu_hadamard_quantize(const struct lowp_hadamard_desc *h, const struct lowp_quant_desc *q,
                                        const void *x, uint8_t *codes, uint8_t *scales, float *tensor_scale,
@@ -155,6 +172,14 @@ lowp_status lowp_cpu_hadamard_quantize(const struct lowp_hadamard_desc *h, const
     const int two = lowp_quant_two_level(q);
     if (two)
         LOWP_CHECK_NOT_NULL(tensor_scale);
+    hq_block_fn block_fn = NULL;
+    switch ((int32_t)q->elem_format) {
+#define HQ_CASE(F) case F: block_fn = hq_block_##F; break;
+        LOWP_EACH_BLOCK_ELEM(HQ_CASE)
+#undef HQ_CASE
+    default:
+        return lowp_error(LOWP_ERR_UNSUPPORTED, "lowp_cpu_hadamard_quantize: element format %d", (int)q->elem_format);
+    }
     struct hq_plan p;
     hq_plan_make(&p, h, q);
     const size_t cap = p.cols_axis ? p.L * p.per_row : p.per_row * q->cols;
@@ -196,7 +221,7 @@ LOWP_OMP(omp atomic write)
                 } else {
                     const size_t nb = pa.pr * pa.pc / q->block;
                     for (size_t k = 0; k < nb; ++k)
-                        hq_block(&p, &pa, t, k, ts, codes, scales);
+                        block_fn(&p, &pa, t, k, ts, codes, scales);
                 }
             }
             free(t);
