@@ -12,7 +12,7 @@
  *     dX    dX = dY W      M = B*T, N = 384,  K = 1152  (NN)
  *     dW    dW = dY^T X    M = 1152, N = 384, K = B*T   (TN)
  *   with B*T = 8192 on GPUs and 1024 (scaled down 8x) on CPU-kind devices.
- * Quantized operands: "q FORMAT fwd ..." rows (bench_quantized below).
+ * Quantized operands: "q FORMAT fwd ENGINE ..." rows (bench_quantized below).
  * Variants read "ENGINE SHAPE", ENGINE = own, clblast (CLBlast) or blas
  * (OpenBLAS cblas_sgemm).
  *
@@ -116,7 +116,9 @@ static lowp_status bench_shape(lowp_context *ctx, const struct lowp_device_info 
 
 /* ---- quantized operands (lowp_matmul_quantized) ----
  * The fwd shape Y = X W^T with X and W block-quantized on the device first
- * (lowp_quantize, ROW along k). Rows "q FORMAT fwd MxNxK" (NT); bytes = packed
+ * (lowp_quantize, ROW along k). Rows "q FORMAT fwd ENGINE MxNxK" (NT), ENGINE
+ * own (the device's quantized kernel) or the fp32 peer on dequantized
+ * operands (blas on the cpu device, clblast on OpenCL); bytes = packed
  * codes + scales of both operands + C written (the fp32 "own fwd" row moves
  * 4(MK + NK) + 4MN). The NVFP4 trainer's 16x16-tile weight adds two rows:
  * "q nvfp4 2d fwd" (B TILE2D, read k-inner) and "q nvfp4 2d dX" (B
@@ -174,17 +176,26 @@ static lowp_status bench_quantized(lowp_context *ctx, const struct lowp_device_i
     /* first prediction: a quarter of the fp32 own engine's last rate (the
      * decode costs ~4x on CPU OpenCL drivers), so slow devices skip early */
     double flops = 2.0 * (double)m * (double)n * (double)k, rate = own_rate / 4.0;
+    /* each format with the own kernel (decode in the GEMM) and with the
+     * device's fp32 peer on dequantized operands (OpenBLAS / CLBlast) */
+    const int opencl = info->backend == LOWP_BACKEND_OPENCL;
+    const lowp_matmul_engine engines[2] = {LOWP_MATMUL_ENGINE_OWN,
+                                           opencl ? LOWP_MATMUL_ENGINE_CLBLAST : LOWP_MATMUL_ENGINE_BLAS};
+    const char *engine_names[2] = {"own", opencl ? "clblast" : "blas"};
     lowp_status s = LOWP_OK;
-    for (size_t f = 0; f < sizeof fmts / sizeof fmts[0] && s == LOWP_OK && *count < LOWP_BENCH_MAX_RESULTS; ++f) {
+    for (size_t fe = 0; fe < 2 * (sizeof fmts / sizeof fmts[0]) && s == LOWP_OK && *count < LOWP_BENCH_MAX_RESULTS;
+         ++fe) {
+        const size_t f = fe / 2, e = fe % 2;
         if (rate > 0 && flops / rate > MAX_RUN_SECONDS) {
-            fprintf(stderr, "lowp bench: %s: matmul q %s left out (about %.1f s per run)\n", info->id, fmts[f].name,
-                    flops / rate);
+            fprintf(stderr, "lowp bench: %s: matmul q %s %s left out (about %.1f s per run)\n", info->id,
+                    fmts[f].name, engine_names[e], flops / rate);
             continue;
         }
         struct lowp_quant_desc q = fmts[f].nv ? lowp_quant_desc_nvfp4(1, 1) : lowp_quant_desc_mx(1, 1, fmts[f].elem);
         struct qmm_args a = {0};
         lowp_qmatmul_desc_init(&a.d, m, n, k, &q);
         lowp_qmatmul_desc_orient(&a.d, 'b', fmts[f].b_trans, fmts[f].b_layout);
+        a.d.engine = engines[e];
         s = quantized_operand(ctx, &a.d.a, 0.5f, &a.ac, &a.as, &a.at);
         if (s == LOWP_OK)
             s = quantized_operand(ctx, &a.d.b, 0.25f, &a.bc, &a.bs, &a.bt);
@@ -194,7 +205,8 @@ static lowp_status bench_quantized(lowp_context *ctx, const struct lowp_device_i
             struct lowp_bench_result *r = &out[*count];
             memset(r, 0, sizeof *r);
             snprintf(r->op, sizeof r->op, "matmul");
-            snprintf(r->variant, sizeof r->variant, "q %s %s %zux%zux%zu", fmts[f].name, fmts[f].product, m, n, k);
+            snprintf(r->variant, sizeof r->variant, "q %s %s %s %zux%zux%zu", fmts[f].name, fmts[f].product,
+                     engine_names[e], m, n, k);
             r->elements = (double)m * (double)n;
             r->flops = flops;
             size_t acb = 0, asb = 0, bcb = 0, bsb = 0;
@@ -203,8 +215,13 @@ static lowp_status bench_quantized(lowp_context *ctx, const struct lowp_device_i
             if (s == LOWP_OK)
                 s = lowp_bench_time(ctx, p, run_qmatmul, &a, r);
             if (s == LOWP_OK) {
-                rate = flops / r->seconds;
+                if (e == 0)
+                    rate = flops / r->seconds;
                 *count += 1;
+            } else if (e == 1) { /* a missing or failing peer is left out, not fatal */
+                fprintf(stderr, "lowp bench: %s: matmul q %s %s left out: %s\n", info->id, fmts[f].name,
+                        engine_names[e], lowp_last_error());
+                s = LOWP_OK;
             }
         }
         lowp_buffer_free(a.ac), lowp_buffer_free(a.as), lowp_buffer_free(a.at), lowp_buffer_free(a.bc);
