@@ -333,14 +333,6 @@ static lowp_status cl_reduce(void *vc, lowp_optim_reduce rd, const struct lowp_o
     return LOWP_OK;
 }
 
-/* Launch k over n work-items (rounded up to the local size; kernels bound-check). */
-static lowp_status launch_1d(struct lowp_context *ctx, cl_kernel k, uint64_t n)
-{
-    size_t local = lowp_cl_local_size(ctx, k, 64, 64);
-    size_t global = (size_t)((n + local - 1) / local * local);
-    return lowp_cl_launch(ctx, k, 1, &global, &local);
-}
-
 /* SinkGD on one tensor with device kernels (X in the OB_WORK scratch). */
 static lowp_status cl_sinkgd(void *vc, const struct lowp_optim_hparams *hp, const struct lowp_optim_tensor *t,
                              void *param, const void *grad)
@@ -368,13 +360,13 @@ static lowp_status cl_sinkgd(void *vc, const struct lowp_optim_hparams *hp, cons
         LOWP_CL_ARG(kr, 4, C);
         LOWP_CL_ARG(kr, 5, tr);
         LOWP_CL_ARG(kr, 6, eps);
-        LOWP_TRY(launch_1d(c->ctx, kr, R));
+        LOWP_TRY(lowp_cl_optim_launch_1d(c->ctx, kr, R));
         LOWP_CL_ARG(kc, 0, X);
         LOWP_CL_ARG(kc, 1, R);
         LOWP_CL_ARG(kc, 2, C);
         LOWP_CL_ARG(kc, 3, tc);
         LOWP_CL_ARG(kc, 4, eps);
-        LOWP_TRY(launch_1d(c->ctx, kc, C));
+        LOWP_TRY(lowp_cl_optim_launch_1d(c->ctx, kc, C));
     }
     double wd = (t->flags & LOWP_OPTIM_TENSOR_NO_WEIGHT_DECAY) ? 0.0 : (double)hp->weight_decay;
     cl_float decay = (cl_float)(1.0 - (double)hp->lr * wd);
@@ -388,7 +380,7 @@ static lowp_status cl_sinkgd(void *vc, const struct lowp_optim_hparams *hp, cons
     LOWP_CL_ARG(ka, 4, n);
     LOWP_CL_ARG(ka, 5, decay);
     LOWP_CL_ARG(ka, 6, step);
-    return launch_1d(c->ctx, ka, n);
+    return lowp_cl_optim_launch_1d(c->ctx, ka, n);
 }
 
 /* SWAN on one tensor with the device kernels (backends/opencl/cl_optim_swan.c);

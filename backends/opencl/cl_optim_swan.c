@@ -17,8 +17,7 @@
 #include "cl_impl.h"
 #include "optim/optim_internal.h"
 
-/* Launch k over n work-items (1-D, any local size; kernels bound-check). */
-static lowp_status launch_items(struct lowp_context *ctx, cl_kernel k, uint64_t n)
+lowp_status lowp_cl_optim_launch_1d(struct lowp_context *ctx, cl_kernel k, uint64_t n)
 {
     size_t local = lowp_cl_local_size(ctx, k, 64, 64);
     size_t global = (size_t)((n + local - 1) / local * local);
@@ -66,6 +65,30 @@ static lowp_status gemm_sq(struct lowp_context *ctx, cl_kernel k, cl_mem w, cl_u
     return gemm(ctx, k, w, &g, 0);
 }
 
+/* Row sums of squares of a rows x cols matrix at x into w[out..out+rows). */
+static lowp_status rowsumsq(struct lowp_context *ctx, cl_kernel k, cl_mem w, cl_ulong x, cl_ulong rows, cl_ulong cols,
+                            cl_ulong out)
+{
+    LOWP_CL_ARG(k, 0, w);
+    LOWP_CL_ARG(k, 1, x);
+    LOWP_CL_ARG(k, 2, rows);
+    LOWP_CL_ARG(k, 3, cols);
+    LOWP_CL_ARG(k, 4, out);
+    return lowp_cl_optim_launch_1d(ctx, k, rows);
+}
+
+/* One work-item turns row partials into the scalars (mode 0: |A|_F, mode 1: rescale). */
+static lowp_status scalars(struct lowp_context *ctx, cl_kernel k, cl_mem w, cl_ulong part, cl_ulong rows,
+                           cl_ulong sc, cl_uint mode)
+{
+    LOWP_CL_ARG(k, 0, w);
+    LOWP_CL_ARG(k, 1, part);
+    LOWP_CL_ARG(k, 2, rows);
+    LOWP_CL_ARG(k, 3, sc);
+    LOWP_CL_ARG(k, 4, mode);
+    return lowp_cl_optim_launch_1d(ctx, k, 1);
+}
+
 lowp_status lowp_cl_optim_swan_tensor(struct lowp_context *ctx, const char *options,
                                       const struct lowp_optim_hparams *hp, const struct lowp_optim_tensor *t,
                                       cl_mem param, cl_mem grad, cl_mem w)
@@ -93,25 +116,14 @@ lowp_status lowp_cl_optim_swan_tensor(struct lowp_context *ctx, const char *opti
     LOWP_CL_ARG(kn, 4, R);
     LOWP_CL_ARG(kn, 5, C);
     LOWP_CL_ARG(kn, 6, eps);
-    LOWP_TRY(launch_items(ctx, kn, R));
+    LOWP_TRY(lowp_cl_optim_launch_1d(ctx, kn, R));
 
     /* 2. A = G~ G~^T (rows <= cols) or G~^T G~, then |A|_F from row partials. */
     const struct swan_gemm gram = by_rows ? (struct swan_gemm){gt, C, 1, gt, 1, C, Y, m, m, C, 1.0f, 0.0f, 0}
                                           : (struct swan_gemm){gt, 1, C, gt, C, 1, Y, m, m, R, 1.0f, 0.0f, 0};
     LOWP_TRY(gemm(ctx, kg, w, &gram, 0));
-    cl_uint mode = 0;
-    LOWP_CL_ARG(kr, 0, w);
-    LOWP_CL_ARG(kr, 1, Y);
-    LOWP_CL_ARG(kr, 2, m);
-    LOWP_CL_ARG(kr, 3, m);
-    LOWP_CL_ARG(kr, 4, part);
-    LOWP_TRY(launch_items(ctx, kr, m));
-    LOWP_CL_ARG(ks, 0, w);
-    LOWP_CL_ARG(ks, 1, part);
-    LOWP_CL_ARG(ks, 2, m);
-    LOWP_CL_ARG(ks, 3, sc);
-    LOWP_CL_ARG(ks, 4, mode);
-    LOWP_TRY(launch_items(ctx, ks, 1));
+    LOWP_TRY(rowsumsq(ctx, kr, w, Y, m, m, part));
+    LOWP_TRY(scalars(ctx, ks, w, part, m, sc, 0));
 
     /* 3. Coupled Newton-Schulz: Y0 = A/|A|_F, Z0 = I; T = 3I - ZY, Y <- beta*YT,
      * Z <- beta*TZ. Products go to the spare matrix, which then takes the role. */
@@ -120,7 +132,7 @@ lowp_status lowp_cl_optim_swan_tensor(struct lowp_context *ctx, const char *opti
     LOWP_CL_ARG(ki, 2, Z);
     LOWP_CL_ARG(ki, 3, m);
     LOWP_CL_ARG(ki, 4, sc);
-    LOWP_TRY(launch_items(ctx, ki, mm));
+    LOWP_TRY(lowp_cl_optim_launch_1d(ctx, ki, mm));
     const float beta = hp->swan_ns_beta;
     for (uint32_t it = 0; it < hp->swan_ns_steps; ++it) {
         LOWP_TRY(gemm_sq(ctx, kg, w, m, Z, Y, T, -1.0f, 3.0f));
@@ -143,19 +155,9 @@ lowp_status lowp_cl_optim_swan_tensor(struct lowp_context *ctx, const char *opti
     /* 5. Rescale to |G~|_F / |dW|_F: row partials of both, summed in row order. */
     const cl_uint rescale = (hp->flags & LOWP_OPTIM_FLAG_SWAN_NO_RESCALE) ? 0u : 1u;
     if (rescale) {
-        const cl_ulong part_dw = part + R;
-        LOWP_CL_ARG(kr, 1, gt);
-        LOWP_CL_ARG(kr, 2, R);
-        LOWP_CL_ARG(kr, 3, C);
-        LOWP_CL_ARG(kr, 4, part);
-        LOWP_TRY(launch_items(ctx, kr, R));
-        LOWP_CL_ARG(kr, 1, dw);
-        LOWP_CL_ARG(kr, 4, part_dw);
-        LOWP_TRY(launch_items(ctx, kr, R));
-        mode = 1;
-        LOWP_CL_ARG(ks, 2, R);
-        LOWP_CL_ARG(ks, 4, mode);
-        LOWP_TRY(launch_items(ctx, ks, 1));
+        LOWP_TRY(rowsumsq(ctx, kr, w, gt, R, C, part));
+        LOWP_TRY(rowsumsq(ctx, kr, w, dw, R, C, part + R));
+        LOWP_TRY(scalars(ctx, ks, w, part, R, sc, 1));
     }
 
     /* 6. theta <- theta*(1 - lr*wd) - lr*scale*dW (decay factor rounded once from double). */
@@ -170,5 +172,5 @@ lowp_status lowp_cl_optim_swan_tensor(struct lowp_context *ctx, const char *opti
     LOWP_CL_ARG(ka, 6, lr);
     LOWP_CL_ARG(ka, 7, sc);
     LOWP_CL_ARG(ka, 8, rescale);
-    return launch_items(ctx, ka, N);
+    return lowp_cl_optim_launch_1d(ctx, ka, N);
 }
