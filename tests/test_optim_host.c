@@ -564,7 +564,9 @@ static void test_validation(void)
     /* Device scratch: the largest tensor's need (SWAN: 2N + 4m^2 + 2 rows + 4 floats). */
     struct lowp_optim_tensor two[2] = {{.numel = 40, .rows = 40, .cols = 1}, {.numel = 600, .rows = 20, .cols = 30}};
     struct lowp_optim_step_desc dw = {.hp = &hp, .tensors = two, .n_tensors = 2, .param_len = 600, .grad_len = 600};
-    CHECK(lowp_optim_workspace_bytes(&dw, &bytes) == LOWP_OK && bytes == 0, "AdamW workspace = %llu", (unsigned long long)bytes);
+    lowp_optim_hparams_default(LOWP_OPTIM_LION, &hp);
+    dw.state_len = 600;
+    CHECK(lowp_optim_workspace_bytes(&dw, &bytes) == LOWP_OK && bytes == 0, "Lion workspace = %llu", (unsigned long long)bytes);
     lowp_optim_hparams_default(LOWP_OPTIM_SWAN, &hp);
     CHECK(lowp_optim_workspace_bytes(&dw, &bytes) == LOWP_OK && bytes == 4 * (1200 + 1600 + 40 + 4),
           "SWAN workspace = %llu", (unsigned long long)bytes);
