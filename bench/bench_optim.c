@@ -11,8 +11,12 @@
  * figure. Rows marked "bf16 state" store every state slot as bf16 with
  * stochastic rounding (2 B read + 2 B written per slot, so AdamW moves 20 B
  * per parameter instead of 28; the bytes column counts the bf16 sizes).
- * bench/peer_optim_torch.py measures PyTorch's AdamW the same way. */
+ * bench/peer_optim_torch.py measures PyTorch's AdamW the same way.
+ * SWAN and SinkGD get a varied gradient (a fixed pseudo-random pattern): a
+ * constant one would make every GradNorm row zero, and SWAN would time its
+ * |A|_F = 0 shortcut instead of the Newton-Schulz products. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bench.h"
@@ -40,6 +44,24 @@ static lowp_status run(lowp_context *ctx, void *v)
         return lowp_optim_clip_grad_norm(ctx, &a->d, a->grad, 1e9f, &total); /* norm only, no scaling */
     }
     return lowp_optim_step(ctx, &a->d, a->param, a->grad, a->state, a->ts, &a->gs);
+}
+
+/* grad[i] in [-1e-3, 1e-3) from a xorshift sequence (finite, no row constant). */
+static lowp_status write_varied(lowp_buffer *grad, size_t n)
+{
+    float *h = malloc((n + 1) * sizeof *h);
+    if (h == NULL)
+        return LOWP_ERR_OUT_OF_MEMORY;
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; i < n; ++i) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        h[i] = (float)((double)(x >> 40) / 16777216.0 * 2e-3 - 1e-3);
+    }
+    lowp_status s = lowp_buffer_write(grad, 0, h, n * sizeof *h);
+    free(h);
+    return s;
 }
 
 struct optim_case {
@@ -108,7 +130,9 @@ lowp_status lowp_bench_optim(lowp_context *ctx, const struct lowp_bench_params *
         a.what = c->what;
         /* Fresh, finite values per case (a long run could drift to subnormals). */
         s = lowp_fill_f32(ctx, a.param, 0, n, 0.5f);
-        if (s == LOWP_OK)
+        if (s == LOWP_OK && (c->kind == LOWP_OPTIM_SWAN || c->kind == LOWP_OPTIM_SINKGD))
+            s = write_varied(a.grad, n);
+        else if (s == LOWP_OK)
             s = lowp_fill_f32(ctx, a.grad, 0, n, 1e-3f);
         if (s == LOWP_OK)
             s = lowp_fill_f32(ctx, a.state, 0, 2 * n, 0.0f);

@@ -247,3 +247,108 @@ __kernel void lowp_optim_sinkgd_apply(__global float *param, ulong p_off, __glob
     if (i >= n) return;
     param[p_off + i] = param[p_off + i] * decay - step * x[x_off + i];
 }
+
+/* ---- SWAN (docs/optimizers.md section 2.3) on the device ------------------------------------
+ * The host code (src/optim/optim_matrix.c) in float, one tensor at a time, with no read-back:
+ * every scalar the host code branches on (|A|_F, the rescale factor) stays in the workspace
+ * and the kernels that need it read it there. Every sum is done by ONE work-item,
+ * sequentially in index order, so the bits do not depend on the work-group size (any local
+ * size; global >= the item count, extra work-items return).
+ *
+ * All matrices except param and grad live in one workspace buffer w at element offsets the
+ * host chooses (backends/opencl/cl_optim_swan.c): G~ (rows x cols), dW (rows x cols), the
+ * m x m Newton-Schulz matrices, row partials and 4 scalars
+ *   s[0] = |A|_F, s[1] = 1/sqrt(|A|_F) (0 when |A|_F == 0), s[2] = rescale factor.
+ *
+ *   gradnorm: (const float *g, ulong g_off, float *w, ulong gt_off, ulong rows, ulong cols, float eps)
+ *             one work-item per row: G~ = (g - mean)/(std + eps), population std.
+ *   gemm:     (float *w, ulong a_off, ulong a_si, ulong a_sk, ulong b_off, ulong b_sk, ulong b_sj,
+ *              ulong c_off, ulong m, ulong n, ulong kdim, float alpha, float diag, ulong s_idx, uint use_s)
+ *             2-D, dim 0 = column j, dim 1 = row i: C(i,j) = (i == j ? diag : 0) + f * sum_k A(i,k) B(k,j)
+ *             with A(i,k) = w[a_off + i*a_si + k*a_sk], B(k,j) = w[b_off + k*b_sk + j*b_sj],
+ *             C row-major with n columns, f = alpha * w[s_idx] if use_s else alpha.
+ *             Strides let one kernel form G~G~^T, G~^T G~, the square products and dW.
+ *   rowsumsq: (float *w, ulong x_off, ulong rows, ulong cols, ulong out_off) row sums of squares.
+ *   scalars:  (float *w, ulong p_off, ulong rows, ulong s_off, uint mode) one work-item:
+ *             mode 0 sums rows partials in order -> s[0], s[1]; mode 1 sums rows partials of
+ *             |G~|^2 at p_off and of |dW|^2 at p_off + rows -> s[2] = sqrt(ng)/sqrt(nd) (1 if nd == 0).
+ *   ns_init:  (float *w, ulong y_off, ulong z_off, ulong m, ulong s_off) Y <- A/|A|_F, Z <- I.
+ *   apply:    (float *param, ulong p_off, const float *w, ulong dw_off, ulong n, float decay, float lr,
+ *              ulong s_off, uint rescale) theta <- theta*decay - step*dW with step = lr*s[2] (or lr);
+ *             |A|_F == 0 (zero or constant-row gradient) gives theta*decay, as on the host. */
+__kernel void lowp_optim_swan_gradnorm(__global const float *g, ulong g_off, __global float *w, ulong gt_off,
+                                       ulong rows, ulong cols, float eps)
+{
+    ulong i = get_global_id(0);
+    if (i >= rows) return;
+    __global const float *x = g + g_off + i * cols;
+    __global float *y = w + gt_off + i * cols;
+    float mean = 0.0f, var = 0.0f;
+    for (ulong j = 0; j < cols; ++j) mean = mean + x[j];
+    mean = mean / (float)cols;
+    for (ulong j = 0; j < cols; ++j) {
+        float d = x[j] - mean;
+        var = var + d * d;
+    }
+    float sd = sqrt(var / (float)cols) + eps;
+    for (ulong j = 0; j < cols; ++j) y[j] = (x[j] - mean) / sd;
+}
+
+__kernel void lowp_optim_swan_gemm(__global float *w, ulong a_off, ulong a_si, ulong a_sk, ulong b_off, ulong b_sk,
+                                   ulong b_sj, ulong c_off, ulong m, ulong n, ulong kdim, float alpha, float diag,
+                                   ulong s_idx, uint use_s)
+{
+    ulong j = get_global_id(0), i = get_global_id(1);
+    if (i >= m || j >= n) return;
+    __global const float *a = w + a_off + i * a_si;
+    __global const float *b = w + b_off + j * b_sj;
+    float acc = 0.0f;
+    for (ulong k = 0; k < kdim; ++k) acc = acc + a[k * a_sk] * b[k * b_sk];
+    float f = use_s ? alpha * w[s_idx] : alpha;
+    w[c_off + i * n + j] = (i == j ? diag : 0.0f) + f * acc;
+}
+
+__kernel void lowp_optim_swan_rowsumsq(__global float *w, ulong x_off, ulong rows, ulong cols, ulong out_off)
+{
+    ulong i = get_global_id(0);
+    if (i >= rows) return;
+    __global const float *x = w + x_off + i * cols;
+    float acc = 0.0f;
+    for (ulong j = 0; j < cols; ++j) acc = acc + x[j] * x[j];
+    w[out_off + i] = acc;
+}
+
+__kernel void lowp_optim_swan_scalars(__global float *w, ulong p_off, ulong rows, ulong s_off, uint mode)
+{
+    if (get_global_id(0) != 0) return;
+    float a = 0.0f, b = 0.0f;
+    for (ulong i = 0; i < rows; ++i) a = a + w[p_off + i];
+    if (mode == 0u) {
+        float fro = sqrt(a);
+        w[s_off] = fro;
+        w[s_off + 1] = fro == 0.0f ? 0.0f : 1.0f / sqrt(fro);
+    } else {
+        for (ulong i = 0; i < rows; ++i) b = b + w[p_off + rows + i];
+        w[s_off + 2] = b > 0.0f ? sqrt(a) / sqrt(b) : 1.0f;
+    }
+}
+
+__kernel void lowp_optim_swan_ns_init(__global float *w, ulong y_off, ulong z_off, ulong m, ulong s_off)
+{
+    ulong q = get_global_id(0);
+    if (q >= m * m) return;
+    float fro = w[s_off];
+    /* fro == 0: Y = 0 keeps the (unused) iterations finite; NaN flows as on the host. */
+    w[y_off + q] = fro == 0.0f ? 0.0f : w[y_off + q] / fro;
+    w[z_off + q] = q / m == q % m ? 1.0f : 0.0f;
+}
+
+__kernel void lowp_optim_swan_apply(__global float *param, ulong p_off, __global const float *w, ulong dw_off,
+                                    ulong n, float decay, float lr, ulong s_off, uint rescale)
+{
+    ulong i = get_global_id(0);
+    if (i >= n) return;
+    float d = w[s_off] == 0.0f ? 0.0f : w[dw_off + i];
+    float step = rescale ? lr * w[s_off + 2] : lr;
+    param[p_off + i] = param[p_off + i] * decay - step * d;
+}

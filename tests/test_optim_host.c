@@ -561,6 +561,18 @@ static void test_validation(void)
     CHECK(lowp_optim_state_bytes(&hp, 10, &bytes) == LOWP_OK && bytes == 80, "AdamW state bytes for 10 = %llu", (unsigned long long)bytes);
     hp.flags |= LOWP_OPTIM_FLAG_AMSGRAD;
     CHECK(lowp_optim_state_bytes(&hp, 10, &bytes) == LOWP_OK && bytes == 120, "AdamW+amsgrad state bytes");
+    /* Device scratch: the largest tensor's need (SWAN: 2N + 4m^2 + 2 rows + 4 floats). */
+    struct lowp_optim_tensor two[2] = {{.numel = 40, .rows = 40, .cols = 1}, {.numel = 600, .rows = 20, .cols = 30}};
+    struct lowp_optim_step_desc dw = {.hp = &hp, .tensors = two, .n_tensors = 2, .param_len = 600, .grad_len = 600};
+    lowp_optim_hparams_default(LOWP_OPTIM_LION, &hp);
+    dw.state_len = 600;
+    CHECK(lowp_optim_workspace_bytes(&dw, &bytes) == LOWP_OK && bytes == 0, "Lion workspace = %llu", (unsigned long long)bytes);
+    lowp_optim_hparams_default(LOWP_OPTIM_SWAN, &hp);
+    CHECK(lowp_optim_workspace_bytes(&dw, &bytes) == LOWP_OK && bytes == 4 * (1200 + 1600 + 40 + 4),
+          "SWAN workspace = %llu", (unsigned long long)bytes);
+    lowp_optim_hparams_default(LOWP_OPTIM_SINKGD, &hp);
+    CHECK(lowp_optim_workspace_bytes(&dw, &bytes) == LOWP_OK && bytes == 2400, "SinkGD workspace = %llu",
+          (unsigned long long)bytes);
 }
 
 /* bf16 state: unbiased stochastic rounding through a real step, bit-identity

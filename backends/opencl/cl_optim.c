@@ -10,10 +10,10 @@
  * The tensor table and chunk map are uploaded once and re-used while the
  * caller passes the same tensor list (the usual training loop).
  *
- * SWAN and SinkGD have no device kernels yet: their tensors are read back,
- * updated by the CPU code (double precision, as on the CPU backend) and
- * written back. That is correct but costs two transfers per tensor and
- * step; docs/optimizers.md §8 says so.
+ * SWAN and SinkGD run per tensor through the driver's `swan` / `sinkgd`
+ * primitives on device kernels (cl_optim_swan.c, cl_sinkgd below) in a
+ * grow-only scratch buffer: no read-back, fp32 with fixed-order sums
+ * (tolerances in docs/optimizers.md §8).
  *
  * Per-context state: struct lowp_cl_optim (cl->optim, created on first use,
  * freed by lowp_cl_optim_release from cl_context_close) holds the cached
@@ -26,8 +26,8 @@
 #include <string.h>
 
 #include "cl_impl.h"
+#include "cl_optim_swan.h"
 #include "optim/optim_internal.h"
-#include "optim_cpu.h"
 
 /* kernels/optim.cl: LOWP_OPTIM_CHUNK (= LOWP_OPTIM_REDUCE_BLOCK elements of
  * one tensor per chunk), 256 lanes per elementwise chunk, reductions with
@@ -45,7 +45,7 @@ enum {
     OB_PARTIAL,       /* float[2 * n_chunks] */
     OB_RESULT,        /* float[2 * n_tensors] */
     OB_DUMMY,         /* stands for an unused param/state argument */
-    OB_WORK,          /* float[numel] of the largest SinkGD tensor (its X) */
+    OB_WORK,          /* SinkGD's X (numel floats) or SWAN's workspace (lowp_optim_swan_workspace_floats) */
     OB_COUNT
 };
 
@@ -333,14 +333,6 @@ static lowp_status cl_reduce(void *vc, lowp_optim_reduce rd, const struct lowp_o
     return LOWP_OK;
 }
 
-/* Launch k over n work-items (rounded up to the local size; kernels bound-check). */
-static lowp_status launch_1d(struct lowp_context *ctx, cl_kernel k, uint64_t n)
-{
-    size_t local = lowp_cl_local_size(ctx, k, 64, 64);
-    size_t global = (size_t)((n + local - 1) / local * local);
-    return lowp_cl_launch(ctx, k, 1, &global, &local);
-}
-
 /* SinkGD on one tensor with device kernels (X in the OB_WORK scratch). */
 static lowp_status cl_sinkgd(void *vc, const struct lowp_optim_hparams *hp, const struct lowp_optim_tensor *t,
                              void *param, const void *grad)
@@ -368,13 +360,13 @@ static lowp_status cl_sinkgd(void *vc, const struct lowp_optim_hparams *hp, cons
         LOWP_CL_ARG(kr, 4, C);
         LOWP_CL_ARG(kr, 5, tr);
         LOWP_CL_ARG(kr, 6, eps);
-        LOWP_TRY(launch_1d(c->ctx, kr, R));
+        LOWP_TRY(lowp_cl_optim_launch_1d(c->ctx, kr, R));
         LOWP_CL_ARG(kc, 0, X);
         LOWP_CL_ARG(kc, 1, R);
         LOWP_CL_ARG(kc, 2, C);
         LOWP_CL_ARG(kc, 3, tc);
         LOWP_CL_ARG(kc, 4, eps);
-        LOWP_TRY(launch_1d(c->ctx, kc, C));
+        LOWP_TRY(lowp_cl_optim_launch_1d(c->ctx, kc, C));
     }
     double wd = (t->flags & LOWP_OPTIM_TENSOR_NO_WEIGHT_DECAY) ? 0.0 : (double)hp->weight_decay;
     cl_float decay = (cl_float)(1.0 - (double)hp->lr * wd);
@@ -388,72 +380,31 @@ static lowp_status cl_sinkgd(void *vc, const struct lowp_optim_hparams *hp, cons
     LOWP_CL_ARG(ka, 4, n);
     LOWP_CL_ARG(ka, 5, decay);
     LOWP_CL_ARG(ka, 6, step);
-    return launch_1d(c->ctx, ka, n);
+    return lowp_cl_optim_launch_1d(c->ctx, ka, n);
 }
 
-/* SWAN: gather each tensor's param and grad to the host, run the
- * CPU code (it also applies the NaN/Inf policy and advances the counters),
- * write the params back. Nothing is written if the host step fails. */
-static lowp_status host_matrix_step(struct lowp_context *ctx, const struct lowp_optim_step_desc *d,
-                                    struct lowp_buffer *param, const struct lowp_buffer *grad,
-                                    struct lowp_optim_tensor_state *ts, struct lowp_optim_global_state *gs)
+/* SWAN on one tensor with the device kernels (backends/opencl/cl_optim_swan.c);
+ * its workspace is the grow-only OB_WORK scratch. */
+static lowp_status cl_swan(void *vc, const struct lowp_optim_hparams *hp, const struct lowp_optim_tensor *t,
+                           void *param, const void *grad)
 {
-    const size_t n = d->n_tensors;
-    uint64_t total = 0;
-    for (size_t k = 0; k < n; ++k)
-        total += d->tensors[k].numel;
-    if ((uint64_t)(size_t)(total + 1) != total + 1 || total + 1 > SIZE_MAX / sizeof(float))
-        return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "opencl optim: %llu elements do not fit in host memory",
-                          (unsigned long long)total);
-    /* calloc: zero-size lists read nothing, and the compiler cannot see that. */
-    float *hp = malloc((size_t)(total + 1) * sizeof *hp), *hg = calloc((size_t)(total + 1), sizeof *hg);
-    struct lowp_optim_tensor *tt = malloc((n + 1) * sizeof *tt);
-    lowp_status s = LOWP_OK;
-    if (hp == NULL || hg == NULL || tt == NULL)
-        s = lowp_error(LOWP_ERR_OUT_OF_MEMORY, "opencl optim: cannot stage %llu elements on the host",
-                       (unsigned long long)total);
-    uint64_t off = 0;
-    for (size_t k = 0; k < n && s == LOWP_OK; ++k) {
-        const struct lowp_optim_tensor *t = &d->tensors[k];
-        tt[k] = *t;
-        tt[k].param_offset = tt[k].grad_offset = off;
-        tt[k].state_offset = 0;
-        if (t->numel != 0) {
-            s = ctx->ops->buffer_read(ctx, param, t->param_offset * sizeof(float), hp + off, t->numel * sizeof(float));
-            if (s == LOWP_OK)
-                s = ctx->ops->buffer_read(ctx, grad, t->grad_offset * sizeof(float), hg + off,
-                                          t->numel * sizeof(float));
-        }
-        off += t->numel;
-    }
-    if (s == LOWP_OK) {
-        struct lowp_optim_step_desc hd = *d;
-        hd.tensors = tt;
-        hd.param_len = hd.grad_len = total;
-        hd.state_len = 0;
-        s = lowp_cpu_optim_step(&hd, hp, hg, NULL, ts, gs);
-    }
-    for (size_t k = 0; k < n && s == LOWP_OK; ++k) {
-        const struct lowp_optim_tensor *t = &d->tensors[k];
-        if (t->numel != 0)
-            s = ctx->ops->buffer_write(ctx, param, t->param_offset * sizeof(float), hp + tt[k].param_offset,
-                                       t->numel * sizeof(float));
-    }
-    free(hp);
-    free(hg);
-    free(tt);
-    return s;
+    struct cl_optim_call *c = vc;
+    uint64_t floats = lowp_optim_swan_workspace_floats(t->rows, t->cols);
+    if (floats > SIZE_MAX / sizeof(float))
+        return lowp_error(LOWP_ERR_OUT_OF_MEMORY, "opencl SWAN: a %llu x %llu tensor needs %llu workspace floats",
+                          (unsigned long long)t->rows, (unsigned long long)t->cols, (unsigned long long)floats);
+    LOWP_TRY(ensure(c->ctx, c->o, OB_WORK, (size_t)floats * sizeof(float), NULL));
+    return lowp_cl_optim_swan_tensor(c->ctx, c->options, hp, t, (cl_mem)(uintptr_t)param, (cl_mem)(uintptr_t)grad,
+                                     c->o->mem[OB_WORK]);
 }
 
 lowp_status lowp_cl_optim_step(struct lowp_context *ctx, const struct lowp_optim_step_desc *desc,
                                struct lowp_buffer *param, const struct lowp_buffer *grad, struct lowp_buffer *state,
                                struct lowp_optim_tensor_state *ts, struct lowp_optim_global_state *gs)
 {
-    if (desc->hp->kind == LOWP_OPTIM_SWAN)
-        return host_matrix_step(ctx, desc, param, grad, ts, gs);
     struct cl_optim_call c;
     LOWP_TRY(prepare(ctx, desc, &c));
-    const struct lowp_optim_ops ops = {&c, cl_elem, cl_reduce, cl_sinkgd};
+    const struct lowp_optim_ops ops = {&c, cl_elem, cl_reduce, cl_sinkgd, cl_swan};
     return lowp_optim_run_step(&ops, desc, param->handle, grad->handle, state != NULL ? state->handle : NULL, ts,
                                gs);
 }
@@ -463,7 +414,7 @@ lowp_status lowp_cl_optim_sophia_hessian(struct lowp_context *ctx, const struct 
 {
     struct cl_optim_call c;
     LOWP_TRY(prepare(ctx, desc, &c));
-    const struct lowp_optim_ops ops = {&c, cl_elem, cl_reduce, NULL};
+    const struct lowp_optim_ops ops = {&c, cl_elem, cl_reduce, NULL, NULL};
     return lowp_optim_run_sophia_hessian(&ops, desc, gnb_grad->handle, state != NULL ? state->handle : NULL);
 }
 
@@ -472,6 +423,6 @@ lowp_status lowp_cl_optim_clip_grad_norm(struct lowp_context *ctx, const struct 
 {
     struct cl_optim_call c;
     LOWP_TRY(prepare(ctx, desc, &c));
-    const struct lowp_optim_ops ops = {&c, cl_elem, cl_reduce, NULL};
+    const struct lowp_optim_ops ops = {&c, cl_elem, cl_reduce, NULL, NULL};
     return lowp_optim_run_clip_grad_norm(&ops, desc, grad->handle, max_norm, total_norm);
 }

@@ -176,8 +176,11 @@ LOWP_API lowp_status lowp_optim_state_slots(const struct lowp_optim_hparams *hp,
 /* Bytes of per-element state one tensor of `numel` elements needs. */
 LOWP_API lowp_status lowp_optim_state_bytes(const struct lowp_optim_hparams *hp, uint64_t numel, uint64_t *bytes);
 
-/* Bytes of scratch workspace a step over this tensor list needs (SWAN/SinkGD
- * matrices; 0 for the elementwise optimizers). */
+/* Bytes of device scratch a step over this tensor list uses on OpenCL
+ * (allocated by the backend itself, once per context, grow-only): the
+ * largest tensor's SWAN workspace, 4*(2*numel + 4*m*m + 2*rows + 4) with
+ * m = min(rows, cols), or SinkGD's 4*numel; 0 for the elementwise
+ * optimizers. The CPU backend allocates its own host arrays. */
 LOWP_API lowp_status lowp_optim_workspace_bytes(const struct lowp_optim_step_desc *d, uint64_t *bytes);
 
 /* Validate a step descriptor: hparams, NULLs, numel == rows*cols, ranges

@@ -232,6 +232,12 @@ lowp_status lowp_optim_step_desc_validate(const struct lowp_optim_step_desc *d)
     return LOWP_OK;
 }
 
+uint64_t lowp_optim_swan_workspace_floats(uint64_t rows, uint64_t cols)
+{
+    uint64_t m = rows <= cols ? rows : cols;
+    return 2 * rows * cols + 4 * m * m + 2 * rows + 4;
+}
+
 lowp_status lowp_optim_workspace_bytes(const struct lowp_optim_step_desc *d, uint64_t *bytes)
 {
     LOWP_CHECK_NOT_NULL(bytes);
@@ -240,12 +246,10 @@ lowp_status lowp_optim_workspace_bytes(const struct lowp_optim_step_desc *d, uin
     for (size_t k = 0; k < d->n_tensors; ++k) {
         const struct lowp_optim_tensor *t = &d->tensors[k];
         uint64_t need = 0;
-        if (d->hp->kind == LOWP_OPTIM_SWAN) {
-            uint64_t m = t->rows < t->cols ? t->rows : t->cols;
-            need = (t->numel + 4u * m * m) * sizeof(double);     /* G~, Y, Z, T, tmp */
-        } else if (d->hp->kind == LOWP_OPTIM_SINKGD) {
-            need = (t->rows + t->cols) * sizeof(double);        /* row and column scales */
-        }
+        if (d->hp->kind == LOWP_OPTIM_SWAN)
+            need = lowp_optim_swan_workspace_floats(t->rows, t->cols) * sizeof(float);
+        else if (d->hp->kind == LOWP_OPTIM_SINKGD)
+            need = t->numel * sizeof(float);                     /* X (backends/opencl/cl_optim.c) */
         if (need > most) most = need;
     }
     *bytes = most;

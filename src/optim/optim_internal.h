@@ -42,6 +42,9 @@ struct lowp_optim_ops {
      * the host code of optim_matrix.c on host pointers. */
     lowp_status (*sinkgd)(void *ctx, const struct lowp_optim_hparams *hp, const struct lowp_optim_tensor *t,
                           void *param, const void *grad);
+    /* SWAN on one tensor, same contract; NULL = the host code. */
+    lowp_status (*swan)(void *ctx, const struct lowp_optim_hparams *hp, const struct lowp_optim_tensor *t,
+                        void *param, const void *grad);
 };
 
 /* The two host backends (the scalar reference and the fast CPU path) differ
@@ -79,8 +82,9 @@ lowp_status lowp_optim_host_reduce_mt(void *ctx, lowp_optim_reduce rd, const str
 /* The drivers. They validate, apply the NaN/Inf policy, compute every per
  * tensor scalar on the host (double, rounded once to float) and call ops in
  * phase order: e.g. LAMB = elem(MOMENTS), reduce(LAMB_NORMS), elem(APPLY);
- * Stable-SPAM = reduce(MAXABS), reduce(SSPAM_CLIPPED), elem(SSPAM). SWAN runs
- * on host pointers (optim_matrix.c); SinkGD too unless ops->sinkgd is set. */
+ * Stable-SPAM = reduce(MAXABS), reduce(SSPAM_CLIPPED), elem(SSPAM). SWAN and
+ * SinkGD run per tensor through ops->swan / ops->sinkgd, or on host pointers
+ * (optim_matrix.c) where those are NULL. */
 lowp_status lowp_optim_run_step(const struct lowp_optim_ops *ops, const struct lowp_optim_step_desc *d,
                                 void *param, const void *grad, void *state,
                                 struct lowp_optim_tensor_state *ts, struct lowp_optim_global_state *gs);
@@ -94,6 +98,13 @@ lowp_status lowp_optim_swan_tensor(const struct lowp_optim_hparams *hp, const st
                                    float *param, const float *grad);
 lowp_status lowp_optim_sinkgd_tensor(const struct lowp_optim_hparams *hp, const struct lowp_optim_tensor *t,
                                      float *param, const float *grad);
+
+/* Floats of device workspace SWAN needs for one rows x cols tensor: G~ and
+ * dW (rows*cols each), four m x m Newton-Schulz matrices (m = min(rows,
+ * cols)), 2*rows row partials and 4 scalars (the layout of
+ * backends/opencl/cl_optim_swan.c). lowp_optim_workspace_bytes reports 4
+ * bytes per float for the largest tensor. */
+uint64_t lowp_optim_swan_workspace_floats(uint64_t rows, uint64_t cols);
 
 /* SPAM's warmup factor s(c) = 1 - 0.99*(1+cos(pi*c/(N+1)))/2 for c < N, else 1. */
 double lowp_optim_spam_scale(uint64_t current, uint32_t warmup);

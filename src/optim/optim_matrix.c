@@ -1,6 +1,7 @@
 /* optim_matrix.c — SWAN and SinkGD, the stateless matrix-wise optimizers.
- * Host code in double precision (the reference for both CPU paths; the
- * device path needs GEMMs and is not written yet). Row-major tensors:
+ * Host code in double precision (the reference for both CPU paths; OpenCL
+ * runs the same steps as fp32 kernels, backends/opencl/cl_optim_swan.c and
+ * cl_optim.c's SinkGD, against this code's results). Row-major tensors:
  * element (i, j) of tensor t is at i*cols + j. A 1-D tensor is 1 x n. */
 #include <math.h>
 #include <stdlib.h>

@@ -264,6 +264,8 @@ static lowp_status run_matrix(const struct lowp_optim_ops *ops, const struct low
         const struct lowp_optim_tensor *t = &d->tensors[k];
         if (t->numel != 0 && d->hp->kind == LOWP_OPTIM_SINKGD && ops->sinkgd != NULL) {
             LOWP_TRY(ops->sinkgd(ops->ctx, d->hp, t, param, grad));   /* device handles, offsets in t */
+        } else if (t->numel != 0 && d->hp->kind == LOWP_OPTIM_SWAN && ops->swan != NULL) {
+            LOWP_TRY(ops->swan(ops->ctx, d->hp, t, param, grad));
         } else if (t->numel != 0) {
             float *p = param + t->param_offset;
             const float *g = grad + t->grad_offset;

@@ -72,7 +72,7 @@ static void ref_reduce(lowp_optim_reduce rd, uint64_t n, const float *c, const f
 
 /* The shared multi-tensor loops (src/optim/optim_host.c) call these per tensor. */
 static struct lowp_optim_host_kernels ref_kernels = {ref_elem, ref_reduce};
-static const struct lowp_optim_ops ref_ops = {&ref_kernels, lowp_optim_host_elem_mt, lowp_optim_host_reduce_mt, NULL};
+static const struct lowp_optim_ops ref_ops = {&ref_kernels, lowp_optim_host_elem_mt, lowp_optim_host_reduce_mt, NULL, NULL};
 
 lowp_status lowp_ref_optim_step(const struct lowp_optim_step_desc *d, float *param, const float *grad,
                                 void *state, struct lowp_optim_tensor_state *ts,
