@@ -12,7 +12,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "core/philox.h"
 #include "formats/codec.h"
 #include "formats/quant.h"
 #include "fp4_lanes.h"
@@ -44,6 +46,52 @@ static inline void lowp_cpu_block_scale(const struct lowp_quant_desc *d, uint32_
     } else {
         *sc = lowp_cc_e8m0_scale(amax, (int32_t)d->scale_mode, ef);
         *enc = *scale_bits = 0u;
+    }
+}
+
+/* Per-thread memory of Philox blocks for blocks that run down columns:
+ * element k of a COL block needs the Philox block of index r*cols + c,
+ * which also serves the other columns of c's group of four. Walking the
+ * blocks of one row band column after column, slot k keeps that block for
+ * the next columns: a quarter of the Philox evaluations. */
+struct lowp_cpu_rw_cache {
+    uint64_t q[1024];
+    uint32_t w[1024][4];
+};
+
+static inline void lowp_cpu_rw_cache_reset(struct lowp_cpu_rw_cache *c)
+{
+    for (size_t k = 0; k < 1024; ++k)
+        c->q[k] = UINT64_MAX;
+}
+
+/* rw[k] = the random word of the element with Philox index idx[k] (word
+ * idx & 3 of block idx >> 2, keyed by the descriptor's seed and stream);
+ * zeros for RNE. cache: NULL, or the thread's memory (above). */
+static inline void lowp_cpu_block_words(const struct lowp_quant_desc *d, const uint64_t *idx, size_t bl,
+                                        uint32_t *rw, struct lowp_cpu_rw_cache *cache)
+{
+    if (d->rounding != LOWP_ROUNDING_SR) {
+        memset(rw, 0, bl * sizeof *rw);
+        return;
+    }
+    uint32_t w[4] = {0, 0, 0, 0};
+    uint64_t last = UINT64_MAX;
+    for (size_t k = 0; k < bl; ++k) {
+        const uint64_t q = idx[k] >> 2;
+        if (cache != NULL) {
+            if (cache->q[k] != q) {
+                cache->q[k] = q;
+                lowp_philox_block(d->seed, d->stream, q, cache->w[k]);
+            }
+            rw[k] = cache->w[k][idx[k] & 3u];
+        } else {
+            if (q != last) {
+                last = q;
+                lowp_philox_block(d->seed, d->stream, q, w);
+            }
+            rw[k] = w[idx[k] & 3u];
+        }
     }
 }
 

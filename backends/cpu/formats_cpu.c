@@ -155,13 +155,14 @@ LOWP_OMP(omp parallel for reduction(max : amax) schedule(static))
 /* Quantize block b; codes/scales/y/st may be NULL. ef: the element format
  * (a constant in the per-format instances). */
 static inline void do_block(const struct lowp_quant_desc *d, const float *x, size_t b, const uint32_t ts[3],
-                            uint8_t *codes, uint8_t *scales, float *y, struct blk_stats *st, const int32_t ef)
+                            uint8_t *codes, uint8_t *scales, float *y, struct blk_stats *st,
+                            struct lowp_cpu_rw_cache *cache, const int32_t ef)
 {
     enum { MAXB = 32 * 32 };
     size_t bl = lowp_quant_block_len(d), rr[MAXB], cc[MAXB];
     uint32_t xb[MAXB];
     int32_t sf = (int32_t)d->scale_format;
-    int two = lowp_quant_two_level(d), sr = d->rounding == LOWP_ROUNDING_SR;
+    int two = lowp_quant_two_level(d);
     uint32_t amax = 0u, sc, enc = 0u, scale_bits = 0u;
     /* element coordinates from the block's first one: no division per element */
     size_t r0, c0, ti = 0, tj = 0; /* (ti, tj): position inside a 2D tile */
@@ -196,17 +197,10 @@ static inline void do_block(const struct lowp_quant_desc *d, const float *x, siz
             dec[c] = two ? lowp_cc_elem_decode2_value(ef, c, scale_bits, ts[1]) : lowp_cc_elem_decode_mx(ef, c, sc);
     /* random words first (one Philox block serves four consecutive indices) */
     uint32_t rw[MAXB], cd[MAXB], vv[MAXB], yd[MAXB];
-    if (sr) {
-        uint32_t w[4] = {0, 0, 0, 0};
-        uint64_t q = UINT64_MAX;
-        for (size_t k = 0; k < bl; ++k) {
-            uint64_t idx = (uint64_t)rr[k] * d->cols + cc[k];
-            if ((idx >> 2) != q) { q = idx >> 2; lowp_philox_block(d->seed, d->stream, q, w); }
-            rw[k] = w[idx & 3u];
-        }
-    } else {
-        memset(rw, 0, bl * sizeof rw[0]);
-    }
+    uint64_t idx[MAXB];
+    for (size_t k = 0; k < bl; ++k)
+        idx[k] = (uint64_t)rr[k] * d->cols + cc[k];
+    lowp_cpu_block_words(d, idx, bl, rw, cache);
     lowp_cpu_block_encode(d, xb, bl, sc, enc, rw, vv, cd, ef);
     if (lanes_dec && (y || st))
         lowp_fp4_decode2_lanes(cd, bl, scale_bits, ts[1], yd);
@@ -240,15 +234,15 @@ static inline void do_block(const struct lowp_quant_desc *d, const float *x, siz
 }
 
 typedef void (*block_fn)(const struct lowp_quant_desc *, const float *, size_t, const uint32_t[3], uint8_t *,
-                         uint8_t *, float *, struct blk_stats *);
+                         uint8_t *, float *, struct blk_stats *, struct lowp_cpu_rw_cache *);
 
 /* One instance per block element format (lowp_fmt_is_block_elem), called
  * from inside the OpenMP loop (see CAST_INSTANCE). */
 #define BLOCK_INSTANCE(F)                                                                                    \
     static LOWP_FLATTEN void do_block_##F(const struct lowp_quant_desc *d, const float *x, size_t b,             \
                                           const uint32_t ts[3], uint8_t *codes, uint8_t *scales, float *y,      \
-                                          struct blk_stats *st)                                                 \
-    { do_block(d, x, b, ts, codes, scales, y, st, F); }
+                                          struct blk_stats *st, struct lowp_cpu_rw_cache *cache)                \
+    { do_block(d, x, b, ts, codes, scales, y, st, cache, F); }
 LOWP_EACH_BLOCK_ELEM(BLOCK_INSTANCE)
 
 static lowp_status run_blocks(const struct lowp_quant_desc *d, const float *x, uint8_t *codes,
@@ -271,11 +265,25 @@ static lowp_status run_blocks(const struct lowp_quant_desc *d, const float *x, u
 #undef BLOCK_CASE
     default: free(bs); return lowp_error(LOWP_ERR_UNSUPPORTED, "quant: element format %d", (int)d->elem_format);
     }
-    /* When x and y alias, a block reads only its own elements before writing them. */
-    long long nbl = (long long)nb;
-LOWP_OMP(omp parallel for schedule(static))
-    for (long long b = 0; b < nbl; ++b)
-        fn(d, x, (size_t)b, ts, codes, scales, y, bs ? &bs[b] : NULL);
+    /* When x and y alias, a block reads only its own elements before writing them.
+     * COL blocks with SR go one row band at a time, column after column, so
+     * the thread's word cache serves four columns per Philox block (block_encode.h);
+     * block b = c * (rows / B) + band. Out of memory for the cache: no cache, same bits. */
+    const long long nbl = (long long)nb;
+    const int col_sr = d->layout == LOWP_BLOCK_COL && d->rounding == LOWP_ROUNDING_SR;
+    const size_t bands = d->layout == LOWP_BLOCK_COL ? d->rows / d->block : 1;
+LOWP_OMP(omp parallel)
+    {
+        struct lowp_cpu_rw_cache *cache = col_sr ? malloc(sizeof *cache) : NULL;
+        if (cache != NULL) lowp_cpu_rw_cache_reset(cache);
+LOWP_OMP(omp for schedule(static))
+        for (long long it = 0; it < nbl; ++it) {
+            size_t b = (size_t)it;
+            if (col_sr) b = ((size_t)it % d->cols) * bands + (size_t)it / d->cols;
+            fn(d, x, b, ts, codes, scales, y, bs ? &bs[b] : NULL, cache);
+        }
+        free(cache);
+    }
     if (tensor_scale && lowp_quant_two_level(d)) *tensor_scale = lowp_f32_from_bits(ts[1]);
     if (stats) {
         struct lowp_quant_stats st;

@@ -91,7 +91,8 @@ static lowp_status hq_transform(const struct hq_plan *p, const struct hq_panel *
 
 /* Quantize block `k` of the panel (blocks numbered along the panel's lines). */
 static inline void hq_block(const struct hq_plan *p, const struct hq_panel *pa, const float *t, size_t k,
-                            const uint32_t ts[3], uint8_t *codes, uint8_t *scales, const int32_t ef)
+                            const uint32_t ts[3], uint8_t *codes, uint8_t *scales, struct lowp_cpu_rw_cache *cache,
+                            const int32_t ef)
 {
     const struct lowp_quant_desc *q = p->q;
     const size_t B = q->block;
@@ -128,23 +129,12 @@ static inline void hq_block(const struct hq_plan *p, const struct hq_panel *pa, 
     uint32_t sc, enc, scale_bits;
     lowp_cpu_block_scale(q, amax, ts, &sc, &enc, &scale_bits, ef);
     scales[b] = (uint8_t)sc;
-    /* random word of element (r, c) = Philox(r*cols + c): along a row one
-     * Philox block serves four elements, down a column each needs its own */
+    /* random word of element (r, c) = Philox(r*cols + c), as lowp_quantize */
+    uint64_t idx[32];
     const uint64_t idx0 = (uint64_t)r * q->cols + c;
-    if (q->rounding == LOWP_ROUNDING_SR) {
-        uint32_t w[4] = {0, 0, 0, 0};
-        uint64_t last = UINT64_MAX;
-        for (size_t e = 0; e < B; ++e) {
-            uint64_t idx = idx0 + e * istep;
-            if ((idx >> 2) != last) {
-                last = idx >> 2;
-                lowp_philox_block(q->seed, q->stream, last, w);
-            }
-            rw[e] = w[idx & 3u];
-        }
-    } else {
-        memset(rw, 0, sizeof rw);
-    }
+    for (size_t e = 0; e < B; ++e)
+        idx[e] = idx0 + e * istep;
+    lowp_cpu_block_words(q, idx, B, rw, cache);
     lowp_cpu_block_encode(q, xb, B, sc, enc, rw, vv, cd, ef);
     const unsigned bits = lowp_cc_elem_bits(ef);
     for (size_t e = 0; e < B; ++e)
@@ -154,11 +144,12 @@ static inline void hq_block(const struct hq_plan *p, const struct hq_panel *pa, 
 /* One instance per element format, called from inside the parallel loop
  * (block_encode.h). */
 typedef void (*hq_block_fn)(const struct hq_plan *, const struct hq_panel *, const float *, size_t,
-                            const uint32_t[3], uint8_t *, uint8_t *);
+                            const uint32_t[3], uint8_t *, uint8_t *, struct lowp_cpu_rw_cache *);
 #define HQ_INSTANCE(F)                                                                                     \
     static LOWP_FLATTEN void hq_block_##F(const struct hq_plan *p, const struct hq_panel *pa, const float *t, \
-                                          size_t k, const uint32_t ts[3], uint8_t *codes, uint8_t *scales)    \
-    { hq_block(p, pa, t, k, ts, codes, scales, F); }
+                                          size_t k, const uint32_t ts[3], uint8_t *codes, uint8_t *scales,    \
+                                          struct lowp_cpu_rw_cache *cache)                                     \
+    { hq_block(p, pa, t, k, ts, codes, scales, cache, F); }
 LOWP_EACH_BLOCK_ELEM(HQ_INSTANCE)
 
 lowp_status lowp_cpu_hadamard_quantize(const struct lowp_hadamard_desc *h, const struct lowp_quant_desc *q,
@@ -198,6 +189,12 @@ lowp_status lowp_cpu_hadamard_quantize(const struct lowp_hadamard_desc *h, const
 LOWP_OMP(omp parallel reduction(max : m))
         {
             float *t = malloc(cap * sizeof *t);
+            /* SR down columns: the word cache of block_encode.h, blocks of a
+             * row band walked column after column (no cache: same bits) */
+            struct lowp_cpu_rw_cache *cache =
+                p.cols_axis && q->rounding == LOWP_ROUNDING_SR ? malloc(sizeof *cache) : NULL;
+            if (cache != NULL)
+                lowp_cpu_rw_cache_reset(cache);
             if (t == NULL) {
 LOWP_OMP(omp atomic write)
                 failed = 1;
@@ -219,12 +216,15 @@ LOWP_OMP(omp atomic write)
                             m = a;
                     }
                 } else {
-                    const size_t nb = pa.pr * pa.pc / q->block;
-                    for (size_t k = 0; k < nb; ++k)
-                        block_fn(&p, &pa, t, k, ts, codes, scales);
+                    const size_t nb = pa.pr * pa.pc / q->block, per_col = p.L / q->block;
+                    for (size_t k = 0; k < nb; ++k) {
+                        size_t kb = cache != NULL ? (k % pa.pc) * per_col + k / pa.pc : k;
+                        block_fn(&p, &pa, t, kb, ts, codes, scales, cache);
+                    }
                 }
             }
             free(t);
+            free(cache);
         }
         if (pass == 0)
             amax = m;
