@@ -284,7 +284,11 @@ __kernel void lowp_attention_backward_dkv(__global const float *qkv, lowp_size q
     }
 }
 
-/* ---- activations: kind 0 GELU (tanh), 1 SwiGLU ([gate | up] rows) ---- */
+/* ---- activations: kind 0 GELU (tanh), 1 SwiGLU ([gate | up] rows) ----
+ * GELU through the logistic function: 1 + tanh(u) = 2 s with s =
+ * sigmoid(2u), and 1 - tanh(u)^2 = 4 s (1 - s), so nothing cancels for
+ * large |x| (the tanh form lost all digits of the backward below x ~ -10);
+ * exp overflowing to Inf gives s = 0, as it should. */
 
 #define LOWP_GELU_K 0.7978845608028654f
 #define LOWP_GELU_A 0.044715f
@@ -297,7 +301,7 @@ __kernel void lowp_act_forward(__global const float *in, lowp_size in_off, __glo
         float v;
         if (kind == 0) {
             float x = in[in_off + i];
-            v = 0.5f * x * (1.0f + tanh(LOWP_GELU_K * (x + LOWP_GELU_A * x * x * x)));
+            v = x / (1.0f + exp(-2.0f * LOWP_GELU_K * (x + LOWP_GELU_A * x * x * x)));
         } else {
             float g = in[in_off + r * 2 * hidden + c], u = in[in_off + r * 2 * hidden + hidden + c];
             v = g / (1.0f + exp(-g)) * u;
@@ -315,8 +319,8 @@ __kernel void lowp_act_backward(__global const float *in, lowp_size in_off, __gl
         float dy = dout[dout_off + i];
         if (kind == 0) {
             float x = in[in_off + i];
-            float t = tanh(LOWP_GELU_K * (x + LOWP_GELU_A * x * x * x));
-            float d = 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * LOWP_GELU_K * (1.0f + 3.0f * LOWP_GELU_A * x * x);
+            float s = 1.0f / (1.0f + exp(-2.0f * LOWP_GELU_K * (x + LOWP_GELU_A * x * x * x)));
+            float d = s + 2.0f * x * s * (1.0f - s) * LOWP_GELU_K * (1.0f + 3.0f * LOWP_GELU_A * x * x);
             din[din_off + i] = dy * d;
         } else {
             float g = in[in_off + r * 2 * hidden + c], u = in[in_off + r * 2 * hidden + hidden + c];

@@ -185,11 +185,14 @@ static void test_attention(struct th *t, lowp_context *ctx)
 
 static void test_act(struct th *t, lowp_context *ctx)
 {
-    for (int kind = 0; kind < 2; ++kind) {
+    /* inputs in [-5, 5], then [-40, 40] (the fast CPU path clamps its exp argument) */
+    for (int kr = 0; kr < 4; ++kr) {
+        const int kind = kr % 2;
+        const float range = kr < 2 ? 5.0f : 40.0f;
         const size_t R = 37, F = 50, ni = R * F * (kind ? 2 : 1);
         struct lowp_act_desc d = {.kind = (lowp_mlp_kind)kind, .rows = R, .hidden = F, .in_offset = G,
                                   .out_offset = G, .din_offset = G};
-        struct arr in = arr_new(t, ctx, ni, -5, 5, 40), out = arr_new(t, ctx, R * F, 0, 0, 41);
+        struct arr in = arr_new(t, ctx, ni, -range, range, 40 + (uint64_t)kr), out = arr_new(t, ctx, R * F, 0, 0, 41);
         struct arr dout = arr_new(t, ctx, R * F, -1, 1, 42), din = arr_new(t, ctx, ni, 0, 0, 43);
         if (th_ok(t, lowp_act_forward(ctx, &d, in.d, out.d), "lowp_act_forward")) {
             lowp_ref_act_forward(&d, in.h, out.h);
