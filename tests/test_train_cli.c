@@ -289,6 +289,34 @@ static void test_pqt(void)
     CHECK(run("badpqt", args) != 0 && contains("badpqt", "pqt_bits 17"), "pqt_bits 17 accepted");
 }
 
+/* The bf16 tail (NVFP4 paper's precision switch): --bf16-tail covering the
+ * whole 30-step schedule is exactly the bf16 recipe; a tail of 10 gives
+ * other weights than plain nvfp4 (test_resume("nvfp4-tail") checks the
+ * switch across a resume); fp32 with a tail is refused naming the key. */
+static void test_bf16_tail(void)
+{
+    char args[2048];
+    snprintf(args, sizeof args, TINY " --steps 30 --recipe nvfp4 --bf16-tail 30 --out '%s/tail-all'", work);
+    CHECK(run("tail-all", args) == 0, "nvfp4 --bf16-tail 30 failed");
+    snprintf(args, sizeof args, TINY " --steps 30 --recipe bf16 --out '%s/bf16-30'", work);
+    CHECK(run("bf16-30", args) == 0, "bf16 failed");
+    snprintf(args, sizeof args, TINY " --steps 30 --recipe nvfp4 --out '%s/nvfp4-30'", work);
+    CHECK(run("nvfp4-30", args) == 0, "nvfp4 failed");
+    char pa[1024], pb[1024], pc[1024];
+    snprintf(pa, sizeof pa, "%s/tail-all/checkpoint.lowp", work);
+    snprintf(pb, sizeof pb, "%s/bf16-30/checkpoint.lowp", work);
+    snprintf(pc, sizeof pc, "%s/nvfp4-tail/checkpoint.lowp", work);
+    lowp_ckpt *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+    int opened = lowp_ckpt_open(pa, &a) == LOWP_OK && lowp_ckpt_open(pb, &b) == LOWP_OK;
+    CHECK(opened && same_section(a, b, "model.params"), "nvfp4 with a bf16 tail over the whole run != bf16");
+    snprintf(pb, sizeof pb, "%s/nvfp4-30/checkpoint.lowp", work);
+    opened = lowp_ckpt_open(pb, &c) == LOWP_OK && lowp_ckpt_open(pc, &d) == LOWP_OK;
+    CHECK(opened && !same_section(c, d, "model.params"), "a bf16 tail of 10 steps changed nothing");
+    lowp_ckpt_close(a), lowp_ckpt_close(b), lowp_ckpt_close(c), lowp_ckpt_close(d);
+    snprintf(args, sizeof args, TINY " --steps 5 --recipe fp32 --bf16-tail 2 --out '%s/bad7'", work);
+    CHECK(run("badtail", args) != 0 && contains("badtail", "bf16_tail"), "fp32 with a bf16 tail accepted");
+}
+
 static void test_errors(void)
 {
     char args[2048], path[1024];
@@ -351,7 +379,9 @@ int main(int argc, char **argv)
     test_short_run();
     test_resume("full", "");
     test_resume("sophia", "--optim sophia --hess-interval 5");
+    test_resume("nvfp4-tail", "--recipe nvfp4 --bf16-tail 10"); /* switches at step 20, after the resume */
     test_sophia();
+    test_bf16_tail();
     test_errors();
     test_gemm_modes();
     test_pqt();

@@ -113,6 +113,7 @@ struct lowp_train_config {
     uint32_t hp_layers;                /* nvfp4: last N blocks (and the LM head) in bf16 */
     char gemm[16];                     /* mx/nvfp4 GEMMs: auto (default), packed, fake (--gemm) */
     uint32_t pqt_bits;                 /* PQT Gaussian weight sampling: 0 off, else bits in [2, 16] (--pqt-bits) */
+    uint32_t bf16_tail;                /* mxfp8/mxfp4/nvfp4: the last N steps of the lr schedule run the bf16 recipe (0 off) */
     char optim[LOWP_TRAIN_NAME_MAX];   /* optimizer name */
     char data[LOWP_TRAIN_PATH_MAX];    /* text file */
     char out_dir[LOWP_TRAIN_PATH_MAX]; /* run folder: log, results, checkpoint, plot */

@@ -170,6 +170,7 @@ static lowp_status run_loop(struct loop *L, int resumed)
     }
     while (r->st.step < c->steps) {
         float loss = 0.0f;
+        LOWP_TRY(train_run_apply_recipe(r));
         LOWP_TRY(train_step(L, &loss));
         last_loss = loss;
         last_lr = r->hp.lr;

@@ -34,6 +34,7 @@ static const struct key_def keys[] = {
     KEY("hp_layers", hp_layers, K_U32),
     KEY("gemm", gemm, K_STR),
     KEY("pqt_bits", pqt_bits, K_U32),
+    KEY("bf16_tail", bf16_tail, K_U32),
     KEY("optim", optim, K_STR),
     KEY("data", data, K_STR),
     KEY("out", out_dir, K_STR),
@@ -507,6 +508,10 @@ lowp_status lowp_train_config_validate(const struct lowp_train_config *c)
         BAD("gemm '%s' is not one of auto, packed, fake", c->gemm);
     if (c->pqt_bits != 0 && (c->pqt_bits < LOWP_PQT_MIN_BITS || c->pqt_bits > LOWP_PQT_MAX_BITS))
         BAD("pqt_bits %u is not 0 (off) or in [%d, %d]", c->pqt_bits, LOWP_PQT_MIN_BITS, LOWP_PQT_MAX_BITS);
+    if (c->bf16_tail != 0 && strcmp(c->recipe, "mxfp8") != 0 && strcmp(c->recipe, "mxfp4") != 0 &&
+        strcmp(c->recipe, "nvfp4") != 0)
+        BAD("bf16_tail %u: only the mxfp8, mxfp4 and nvfp4 recipes switch to bf16 at the end, not '%s'",
+            c->bf16_tail, c->recipe);
     if (!name_ok(c->optim))
         BAD("optim '%s' is not a name (letters, digits, _ - . +)", c->optim);
     if (!c->data[0])
@@ -566,7 +571,7 @@ lowp_status lowp_train_config_compatible(const struct lowp_train_config *saved, 
      * quantized values, only the fp32 summation order differs, as between
      * devices) may differ. */
     static const char *const must_match[] = {
-        "recipe", "rht", "sr", "2d_weights", "scale", "hp_layers", "pqt_bits", "optim", "data", "val_fraction", "n_layer", "n_head", "n_embd", "context", "dropout",
+        "recipe", "rht", "sr", "2d_weights", "scale", "hp_layers", "pqt_bits", "bf16_tail", "optim", "data", "val_fraction", "n_layer", "n_head", "n_embd", "context", "dropout",
         "batch", "seed", "lr", "min_lr", "warmup_steps", "schedule", "beta1", "beta2",
         "eps", "weight_decay", "grad_clip", "sophia_rho", "hess_interval", "hess_clip", "eval_batches"};
     for (size_t i = 0; i < sizeof must_match / sizeof must_match[0]; ++i) {
