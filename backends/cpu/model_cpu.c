@@ -185,10 +185,15 @@ lowp_status lowp_cpu_attention_backward(const struct lowp_attn_desc *d, const fl
 
 static inline float act_exp(float z)
 {
-    z = z < -87.0f ? -87.0f : z > 88.0f ? 88.0f : z; /* 2^n stays a normal float */
-    const float t = z * 1.44269504f;
-    const int n = (int)(t + (t >= 0.0f ? 0.5f : -0.5f));
-    const float r = (z - (float)n * 0.693145752f) - (float)n * 1.42860677e-6f;
+    /* 2^n stays a normal float. These selects vectorize only when float
+     * compares may be speculated: this file is built -fno-trapping-math
+     * (CMakeLists.txt; lowp never enables FP traps, and no value changes). */
+    z = z < -87.0f ? -87.0f : z;
+    z = z > 88.0f ? 88.0f : z;
+    /* n = round(z / ln2): adding 1.5 * 2^23 rounds to an integer (default rounding mode) */
+    const float nf = (z * 1.44269504f + 12582912.0f) - 12582912.0f;
+    const int n = (int)nf;
+    const float r = (z - nf * 0.693145752f) - nf * 1.42860677e-6f;
     const float p =
         1.0f + r * (1.0f + r * (0.5f + r * (1.0f / 6 + r * (1.0f / 24 + r * (1.0f / 120 + r * (1.0f / 720))))));
     return p * lowp_f32_from_bits((uint32_t)(n + 127) << 23);
