@@ -21,7 +21,7 @@ build: deps
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
 # The main job: nanoGPT's CPU-sized `small` config on tinyshakespeare, on the best device.
-# The full preset: 2000 steps (nanoGPT), about 4 minutes on a quiet 2-core CPU (7k tokens/s),
+# The full preset: 2000 steps (nanoGPT), about 3.5 minutes on a quiet 2-core CPU (8k tokens/s),
 # seconds on a GPU. `make run RUN_STEPS=500` is a quicker look (cosine over those steps).
 RUN_STEPS ?= 2000
 RUN_OUT ?= out/small
