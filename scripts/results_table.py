@@ -31,7 +31,13 @@ def label(res):
             parts.append("no RHT")
         if not c.get("sr", True):
             parts.append("no SR")
+    if c.get("bf16_tail"):
+        parts.append("bf16 tail %d" % c["bf16_tail"])
+    if c.get("pqt_bits"):
+        parts.append("pqt %d" % c["pqt_bits"])
     parts.append(c["optim"])
+    if c.get("seed", 1337) != 1337:
+        parts.append("seed %d" % c["seed"])
     return ", ".join(parts)
 
 
