@@ -55,13 +55,13 @@ static inline void lowp_cpu_block_scale(const struct lowp_quant_desc *d, uint32_
  * blocks of one row band column after column, slot k keeps that block for
  * the next columns: a quarter of the Philox evaluations. */
 struct lowp_cpu_rw_cache {
-    uint64_t q[1024];
-    uint32_t w[1024][4];
+    uint64_t q[LOWP_QUANT_MAX_BLOCK_LEN];
+    uint32_t w[LOWP_QUANT_MAX_BLOCK_LEN][4];
 };
 
 static inline void lowp_cpu_rw_cache_reset(struct lowp_cpu_rw_cache *c)
 {
-    for (size_t k = 0; k < 1024; ++k)
+    for (size_t k = 0; k < LOWP_QUANT_MAX_BLOCK_LEN; ++k)
         c->q[k] = UINT64_MAX;
 }
 
@@ -95,16 +95,23 @@ static inline void lowp_cpu_block_words(const struct lowp_quant_desc *d, const u
     }
 }
 
-/* cd[k] = the code of element xb[k] (k < bl <= 1024) with the block's
- * scale; rw[k]: its random word (read even for RNE: pass zeros). For
- * two-level formats vv[k] is the prescaled value x * enc (statistics use
- * it); for E8M0 vv is not written. */
+/* Whether a block with prescale enc encodes in the lanes of fp4_lanes.h:
+ * NVFP4 (two-level E2M1) with a normal prescale. */
+static inline int lowp_cpu_block_lanes(const struct lowp_quant_desc *d, uint32_t enc, const int32_t ef)
+{
+    return lowp_quant_two_level(d) && ef == LOWP_CC_E2M1 && lowp_fp4_f32_is_normal(enc);
+}
+
+/* cd[k] = the code of element xb[k] (k < bl <= LOWP_QUANT_MAX_BLOCK_LEN)
+ * with the block's scale; rw[k]: its random word (read even for RNE: pass
+ * zeros). For two-level formats vv[k] is the prescaled value x * enc
+ * (statistics use it); for E8M0 vv is not written. */
 static inline void lowp_cpu_block_encode(const struct lowp_quant_desc *d, const uint32_t *xb, size_t bl, uint32_t sc,
                                          uint32_t enc, const uint32_t *rw, uint32_t *vv, uint32_t *cd,
                                          const int32_t ef)
 {
     const int two = lowp_quant_two_level(d), sr = d->rounding == LOWP_ROUNDING_SR;
-    if (two && ef == LOWP_CC_E2M1 && lowp_fp4_f32_is_normal(enc)) {
+    if (lowp_cpu_block_lanes(d, enc, ef)) {
         lowp_fp4_encode2_lanes(xb, bl, enc, sr, rw, vv, cd);
         return;
     }

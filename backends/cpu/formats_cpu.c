@@ -158,22 +158,14 @@ static inline void do_block(const struct lowp_quant_desc *d, const float *x, siz
                             uint8_t *codes, uint8_t *scales, float *y, struct blk_stats *st,
                             struct lowp_cpu_rw_cache *cache, const int32_t ef)
 {
-    enum { MAXB = 32 * 32 };
+    enum { MAXB = LOWP_QUANT_MAX_BLOCK_LEN };
     size_t bl = lowp_quant_block_len(d), rr[MAXB], cc[MAXB];
     uint32_t xb[MAXB];
     int32_t sf = (int32_t)d->scale_format;
     int two = lowp_quant_two_level(d);
     uint32_t amax = 0u, sc, enc = 0u, scale_bits = 0u;
-    /* element coordinates from the block's first one: no division per element */
-    size_t r0, c0, ti = 0, tj = 0; /* (ti, tj): position inside a 2D tile */
-    lowp_quant_elem(d, b, 0, &r0, &c0);
+    lowp_quant_block_coords(d, b, rr, cc);
     for (size_t k = 0; k < bl; ++k) {
-        if (d->layout == LOWP_BLOCK_ROW) { rr[k] = r0; cc[k] = c0 + k; }
-        else if (d->layout == LOWP_BLOCK_COL) { rr[k] = r0 + k; cc[k] = c0; }
-        else {
-            rr[k] = r0 + ti; cc[k] = c0 + tj;
-            if (++tj == d->block) { tj = 0; ++ti; }
-        }
         xb[k] = lowp_f32_bits(x[rr[k] * d->ld + cc[k]]);
         uint32_t a = xb[k] & 0x7FFFFFFFu;
         if (a >= 0x7F800000u) a = 0x7FC00000u;
@@ -185,11 +177,13 @@ static inline void do_block(const struct lowp_quant_desc *d, const float *x, siz
     int nan_scale = sc == lowp_cc_format(sf).nanmag;
     double clip_at = two ? 0.0 : ldexp((double)lowp_f32_from_bits(emaxv), (int)sc - 127);
     const unsigned bits = lowp_cc_elem_bits(ef);
-    /* Decoded output of every code when the block has at least as many
-     * elements as the format has codes (fp4 and fp6 in 16/32-blocks and 2D
-     * tiles): one table per block instead of a decode per element. */
-    /* NVFP4 decodes in lanes too (fp4_lanes.h) */
-    const int lanes_dec = ef == LOWP_CC_E2M1 && two && lowp_fp4_f32_is_normal(enc) && lowp_fp4_f32_is_normal(scale_bits) && lowp_fp4_f32_is_normal(ts[1]);
+    /* NVFP4 decodes in lanes (fp4_lanes.h) when it encodes in them and the
+     * decode's factors are normal too. Otherwise the decoded output of every
+     * code when the block has at least as many elements as the format has
+     * codes (fp4 and fp6 in 16/32-blocks and 2D tiles): one table per block
+     * instead of a decode per element. */
+    const int lanes_dec = lowp_cpu_block_lanes(d, enc, ef) && lowp_fp4_f32_is_normal(scale_bits) &&
+                          lowp_fp4_f32_is_normal(ts[1]);
     uint32_t dec[64];
     const int use_table = !lanes_dec && bits <= 6u && ((size_t)1 << bits) <= bl;
     if (use_table)
@@ -198,8 +192,9 @@ static inline void do_block(const struct lowp_quant_desc *d, const float *x, siz
     /* random words first (one Philox block serves four consecutive indices) */
     uint32_t rw[MAXB], cd[MAXB], vv[MAXB], yd[MAXB];
     uint64_t idx[MAXB];
-    for (size_t k = 0; k < bl; ++k)
-        idx[k] = (uint64_t)rr[k] * d->cols + cc[k];
+    if (d->rounding == LOWP_ROUNDING_SR) /* RNE: lowp_cpu_block_words only zeros rw */
+        for (size_t k = 0; k < bl; ++k)
+            idx[k] = (uint64_t)rr[k] * d->cols + cc[k];
     lowp_cpu_block_words(d, idx, bl, rw, cache);
     lowp_cpu_block_encode(d, xb, bl, sc, enc, rw, vv, cd, ef);
     if (lanes_dec && (y || st))
@@ -348,21 +343,14 @@ static inline void deq_block(const struct lowp_quant_desc *d, const uint8_t *cod
                              uint32_t sdec, const struct deq_table *t, size_t b, float *y, const int32_t ef)
 {
     const unsigned bits = lowp_cc_elem_bits(ef);
-    const size_t bl = lowp_quant_block_len(d), B = d->block;
+    const size_t bl = lowp_quant_block_len(d);
     const uint32_t sc = scales[b];
     const uint32_t *row = t->v ? t->v + (size_t)sc * t->ncodes : NULL;
-    size_t r, c, ti = 0, tj = 0;
-    lowp_quant_elem(d, b, 0, &r, &c);
-    const size_t r0 = r, c0 = c;
+    size_t rr[LOWP_QUANT_MAX_BLOCK_LEN], cc[LOWP_QUANT_MAX_BLOCK_LEN];
+    lowp_quant_block_coords(d, b, rr, cc);
     for (size_t k = 0; k < bl; ++k) {
-        if (d->layout == LOWP_BLOCK_ROW) { r = r0; c = c0 + k; }
-        else if (d->layout == LOWP_BLOCK_COL) { r = r0 + k; c = c0; }
-        else {
-            r = r0 + ti; c = c0 + tj;
-            if (++tj == B) { tj = 0; ++ti; }
-        }
-        uint32_t code = lowp_pack_get(codes, bits, lowp_quant_storage(d, r, c));
-        y[r * d->ld + c] = lowp_f32_from_bits(row ? row[code] : deq_one(d, code, sc, sdec, ef));
+        uint32_t code = lowp_pack_get(codes, bits, lowp_quant_storage(d, rr[k], cc[k]));
+        y[rr[k] * d->ld + cc[k]] = lowp_f32_from_bits(row ? row[code] : deq_one(d, code, sc, sdec, ef));
     }
 }
 

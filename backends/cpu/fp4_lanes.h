@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "formats/codec.h"
+#include "formats/quant.h"
 
 /* E2M1 constants: 6.0 is the largest value; codes are sign << 3 | mag. */
 #define LOWP_FP4_EMAX_BITS 0x40C00000u
@@ -29,15 +30,15 @@ static inline int lowp_fp4_f32_is_normal(uint32_t b)
 
 /* v[k] = x[k] * enc (fp32), code[k] = the E2M1 code of clamp(v[k], +-6)
  * rounded RNE, or stochastically with rw[k] (sr != 0; rw is read either
- * way, so it must hold n words). n <= 1024; enc must be normal
- * (lowp_fp4_f32_is_normal). Shift counts are masked to 0..31 so that lanes
- * that will be redone stay defined behaviour. */
+ * way, so it must hold n words). n <= LOWP_QUANT_MAX_BLOCK_LEN; enc must
+ * be normal (lowp_fp4_f32_is_normal). Shift counts are masked to 0..31 so
+ * that lanes that will be redone stay defined behaviour. */
 static inline void lowp_fp4_encode2_lanes(const uint32_t *x, size_t n, uint32_t enc, int sr, const uint32_t *rw,
                                           uint32_t *v, uint32_t *code)
 {
     const float encf = lowp_f32_from_bits(enc);
     uint32_t redo = 0u;
-    uint8_t bad[1024];
+    uint8_t bad[LOWP_QUANT_MAX_BLOCK_LEN];
     for (size_t k = 0; k < n; ++k) {
         const uint32_t xb = x[k];
         const uint32_t vb = lowp_f32_bits(lowp_f32_from_bits(xb) * encf);

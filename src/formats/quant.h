@@ -49,6 +49,9 @@ static inline size_t lowp_quant_block_len(const struct lowp_quant_desc *d)
     return d->layout == LOWP_BLOCK_TILE2D ? (size_t)d->block * d->block : d->block;
 }
 
+/* The largest lowp_quant_block_len: a 32 x 32 tile. */
+#define LOWP_QUANT_MAX_BLOCK_LEN (32 * 32)
+
 /* Element (r, c) of local index k in block b. */
 static inline void lowp_quant_elem(const struct lowp_quant_desc *d, size_t b, size_t k,
                                    size_t *r, size_t *c)
@@ -63,6 +66,23 @@ static inline void lowp_quant_elem(const struct lowp_quant_desc *d, size_t b, si
     } else {
         size_t nbc = d->cols / B;
         *r = (b / nbc) * B + k / B; *c = (b % nbc) * B + k % B;
+    }
+}
+
+/* (rr[k], cc[k]) = lowp_quant_elem(d, b, k) for every k of block b, stepped
+ * from the first element: no division per element. */
+static inline void lowp_quant_block_coords(const struct lowp_quant_desc *d, size_t b, size_t *rr, size_t *cc)
+{
+    const size_t bl = lowp_quant_block_len(d);
+    size_t r0, c0, ti = 0, tj = 0; /* (ti, tj): position inside a 2D tile */
+    lowp_quant_elem(d, b, 0, &r0, &c0);
+    for (size_t k = 0; k < bl; ++k) {
+        if (d->layout == LOWP_BLOCK_ROW) { rr[k] = r0; cc[k] = c0 + k; }
+        else if (d->layout == LOWP_BLOCK_COL) { rr[k] = r0 + k; cc[k] = c0; }
+        else {
+            rr[k] = r0 + ti; cc[k] = c0 + tj;
+            if (++tj == d->block) { tj = 0; ++ti; }
+        }
     }
 }
 
