@@ -28,6 +28,20 @@ static lowp_status apply_engine_env(const lowp_context *ctx, lowp_matmul_engine 
     return LOWP_OK;
 }
 
+/* An engine that exists only on the other kind of backend is refused by
+ * name, never substituted. */
+static lowp_status check_engine_device(const lowp_context *ctx, const char *op, lowp_matmul_engine engine)
+{
+    int opencl = ctx->device.info.backend == LOWP_BACKEND_OPENCL;
+    if (engine == LOWP_MATMUL_ENGINE_CLBLAST && !opencl)
+        return lowp_error(LOWP_ERR_UNSUPPORTED, "%s: engine CLBLAST needs an OpenCL device, not %s", op,
+                          ctx->device.info.id);
+    if (engine == LOWP_MATMUL_ENGINE_BLAS && opencl)
+        return lowp_error(LOWP_ERR_UNSUPPORTED, "%s: engine BLAS (OpenBLAS) runs on the cpu device only, not %s", op,
+                          ctx->device.info.id);
+    return LOWP_OK;
+}
+
 /* An operand buffer: NULL is fine when nothing of it is touched; otherwise
  * it must belong to ctx and hold `extent` elements (offsets included). */
 static lowp_status check_operand(const lowp_context *ctx, const char *name, const lowp_buffer *buf, size_t extent)
@@ -68,13 +82,7 @@ lowp_status lowp_matmul(lowp_context *ctx, const struct lowp_matmul_desc *desc, 
 
     struct lowp_matmul_desc d = *desc;
     LOWP_TRY(apply_engine_env(ctx, &d.engine));
-    int opencl = ctx->device.info.backend == LOWP_BACKEND_OPENCL;
-    if (d.engine == LOWP_MATMUL_ENGINE_CLBLAST && !opencl)
-        return lowp_error(LOWP_ERR_UNSUPPORTED, "lowp_matmul: engine CLBLAST needs an OpenCL device, not %s",
-                          ctx->device.info.id);
-    if (d.engine == LOWP_MATMUL_ENGINE_BLAS && opencl)
-        return lowp_error(LOWP_ERR_UNSUPPORTED, "lowp_matmul: engine BLAS (OpenBLAS) runs on the cpu device only, not %s",
-                          ctx->device.info.id);
+    LOWP_TRY(check_engine_device(ctx, "lowp_matmul", d.engine));
     LOWP_BACKEND_ENTRY(ctx, matmul);
     if (ec == 0) /* m, n or batch is 0: nothing is read or written */
         return LOWP_OK;
@@ -124,14 +132,8 @@ lowp_status lowp_matmul_quantized(lowp_context *ctx, const struct lowp_qmatmul_d
     }
     lowp_matmul_engine engine = desc->engine;
     LOWP_TRY(apply_engine_env(ctx, &engine));
+    LOWP_TRY(check_engine_device(ctx, "lowp_matmul_quantized", engine));
     int opencl = ctx->device.info.backend == LOWP_BACKEND_OPENCL;
-    if (engine == LOWP_MATMUL_ENGINE_CLBLAST && !opencl)
-        return lowp_error(LOWP_ERR_UNSUPPORTED, "lowp_matmul_quantized: engine CLBLAST needs an OpenCL device, not %s",
-                          ctx->device.info.id);
-    if (engine == LOWP_MATMUL_ENGINE_BLAS && opencl)
-        return lowp_error(LOWP_ERR_UNSUPPORTED,
-                          "lowp_matmul_quantized: engine BLAS (OpenBLAS) runs on the cpu device only, not %s",
-                          ctx->device.info.id);
     /* AUTO: fp32 engines on the CPU, the device kernel on OpenCL (matmul.h) */
     if (reads && engine != LOWP_MATMUL_ENGINE_OWN && !(engine == LOWP_MATMUL_ENGINE_AUTO && opencl))
         return lowp_qmatmul_via_gemm(ctx, desc, engine, a_codes, a_scales, two_a ? a_tensor_scale : NULL, b_codes,
