@@ -306,10 +306,7 @@ lowp_status train_run_apply_recipe(struct train_run *r)
         return lowp_error(LOWP_ERR_INVALID_ARG, "recipe '%s' is not one of fp32, bf16, mxfp8, mxfp4, nvfp4",
                           c->recipe);
     /* the NVFP4 paper's precision switch: the last steps in bf16 */
-    const int tail = c->bf16_tail != 0 && r->st.step + c->bf16_tail >= lowp_train_config_decay_steps(c);
-    if (r->model_recipe_set && tail == r->bf16_tail_on)
-        return LOWP_OK;
-    if (tail)
+    if (c->bf16_tail != 0 && r->st.step + c->bf16_tail >= lowp_train_config_decay_steps(c))
         kind = (int)LOWP_RECIPE_BF16;
     struct lowp_model_recipe q;
     lowp_model_recipe_default((lowp_recipe_kind)kind, &q);
@@ -325,8 +322,5 @@ lowp_status train_run_apply_recipe(struct train_run *r)
                                             : LOWP_RECIPE_GEMM_AUTO;
     q.pqt_bits = c->pqt_bits;
     q.seed = c->seed ^ 0x726563697065ull; /* "recipe": SR and RHT signs get their own key */
-    LOWP_TRY(lowp_model_set_recipe(r->model, &q));
-    r->model_recipe_set = 1;
-    r->bf16_tail_on = tail;
-    return LOWP_OK;
+    return lowp_model_set_recipe(r->model, &q);
 }

@@ -20,8 +20,6 @@ struct train_run {
     struct lowp_optim_step_desc desc;
     lowp_buffer *ostate; /* NULL when the optimizer keeps no per-element state */
     struct lowp_train_state st;
-    int model_recipe_set; /* train_run_apply_recipe has run once */
-    int bf16_tail_on;     /* the model runs the bf16 recipe for the tail (cfg.bf16_tail) */
 };
 
 /* Open the device and build the model (and, when with_optim, the optimizer)
@@ -43,7 +41,7 @@ lowp_status train_run_restore(struct train_run *run, const lowp_ckpt *ck, int wi
  * recipe instead once the run is in the last cfg.bf16_tail steps of its
  * learning-rate schedule (lowp_train_config_decay_steps; a function of
  * st.step alone, so a resumed run switches at the same step).
- * Call before every step; it changes the model only when the recipe does. */
+ * Call before every step (it only sets the model's recipe fields). */
 lowp_status train_run_apply_recipe(struct train_run *run);
 
 #endif
