@@ -289,10 +289,11 @@ lowp_status lowp_ref_attention_backward_bh(const struct lowp_attn_desc *d, const
 #define GELU_K 0.7978845608028654 /* sqrt(2/pi) */
 #define GELU_A 0.044715
 
-void lowp_ref_act_forward_rows(const struct lowp_act_desc *d, const float *in, float *out, size_t r0, size_t r1)
+/* (The fast CPU path has its own fp32 version, model_cpu.c: no range variants here.) */
+void lowp_ref_act_forward(const struct lowp_act_desc *d, const float *in, float *out)
 {
     const size_t F = d->hidden;
-    for (size_t r = r0; r < r1; ++r)
+    for (size_t r = 0; r < d->rows; ++r)
         for (size_t c = 0; c < F; ++c) {
             double v;
             if (d->kind == LOWP_MLP_GELU) {
@@ -306,11 +307,10 @@ void lowp_ref_act_forward_rows(const struct lowp_act_desc *d, const float *in, f
         }
 }
 
-void lowp_ref_act_backward_rows(const struct lowp_act_desc *d, const float *in, const float *dout, float *din,
-                                size_t r0, size_t r1)
+void lowp_ref_act_backward(const struct lowp_act_desc *d, const float *in, const float *dout, float *din)
 {
     const size_t F = d->hidden;
-    for (size_t r = r0; r < r1; ++r)
+    for (size_t r = 0; r < d->rows; ++r)
         for (size_t c = 0; c < F; ++c) {
             double dy = dout[d->out_offset + r * F + c];
             if (d->kind == LOWP_MLP_GELU) {
@@ -419,14 +419,6 @@ lowp_status lowp_ref_attention_backward(const struct lowp_attn_desc *d, const fl
                                         const float *lse, const float *dout, float *dqkv, float *delta)
 {
     return lowp_ref_attention_backward_bh(d, qkv, out, lse, dout, dqkv, delta, 0, d->batch * d->heads);
-}
-void lowp_ref_act_forward(const struct lowp_act_desc *d, const float *in, float *out)
-{
-    lowp_ref_act_forward_rows(d, in, out, 0, d->rows);
-}
-void lowp_ref_act_backward(const struct lowp_act_desc *d, const float *in, const float *dout, float *din)
-{
-    lowp_ref_act_backward_rows(d, in, dout, din, 0, d->rows);
 }
 void lowp_ref_dropout(const struct lowp_dropout_desc *d, const float *x, float *y)
 {

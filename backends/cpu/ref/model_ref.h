@@ -35,10 +35,6 @@ lowp_status lowp_ref_attention_backward_bh(const struct lowp_attn_desc *d, const
                                            const float *lse, const float *dout, float *dqkv, float *delta, size_t bh0,
                                            size_t bh1);
 
-void lowp_ref_act_forward_rows(const struct lowp_act_desc *d, const float *in, float *out, size_t r0, size_t r1);
-void lowp_ref_act_backward_rows(const struct lowp_act_desc *d, const float *in, const float *dout, float *din,
-                                size_t r0, size_t r1);
-
 void lowp_ref_dropout_range(const struct lowp_dropout_desc *d, const float *x, float *y, size_t i0, size_t i1);
 
 void lowp_ref_xent_rows(const struct lowp_xent_desc *d, const float *logits, const int32_t *target, float *loss,
