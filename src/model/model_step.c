@@ -105,12 +105,24 @@ static lowp_status residual(struct lowp_model *m, const struct shape *s, size_t 
     return lowp_axpy_f32(m->ctx, n, 1.0f, m->tmp_a, 0, m->res, dst * n);
 }
 
-static lowp_status check_tokens(const int32_t *t, size_t n, size_t vocab, int allow_negative, const char *what)
+static lowp_status check_tokens(const char *fn, const int32_t *t, size_t n, size_t vocab, int allow_negative,
+                                const char *what)
 {
     for (size_t i = 0; i < n; ++i)
         if ((t[i] < 0 && !allow_negative) || (t[i] >= 0 && (size_t)t[i] >= vocab))
-            return lowp_error(LOWP_ERR_INVALID_ARG, "lowp_model_forward: %s[%zu] = %d is outside [0, %zu)", what, i,
-                              (int)t[i], vocab);
+            return lowp_error(LOWP_ERR_INVALID_ARG, "%s: %s[%zu] = %d is outside [0, %zu)", fn, what, i, (int)t[i],
+                              vocab);
+    return LOWP_OK;
+}
+
+/* Targets are token ids or negative (an ignored row): check them and count
+ * the rows the loss averages over. */
+static lowp_status count_targets(const char *fn, const int32_t *t, size_t n, size_t vocab, size_t *valid)
+{
+    LOWP_TRY(check_tokens(fn, t, n, vocab, 1, "targets"));
+    *valid = 0;
+    for (size_t i = 0; i < n; ++i)
+        *valid += t[i] >= 0;
     return LOWP_OK;
 }
 
@@ -144,13 +156,10 @@ lowp_status lowp_model_forward(lowp_model *m, const int32_t *tokens, const int32
     LOWP_CHECK_ARG(step < ((uint64_t)1 << 44), "lowp_model_forward: step %llu too large for the dropout streams",
                    (unsigned long long)step);
     const size_t rows = batch * seq;
-    LOWP_TRY(check_tokens(tokens, rows, m->cfg.vocab, 0, "tokens"));
+    LOWP_TRY(check_tokens("lowp_model_forward", tokens, rows, m->cfg.vocab, 0, "tokens"));
     size_t valid = 0;
-    if (targets != NULL) {
-        LOWP_TRY(check_tokens(targets, rows, m->cfg.vocab, 1, "targets"));
-        for (size_t i = 0; i < rows; ++i)
-            valid += targets[i] >= 0;
-    }
+    if (targets != NULL)
+        LOWP_TRY(count_targets("lowp_model_forward", targets, rows, m->cfg.vocab, &valid));
     LOWP_TRY(lowp_model_reserve(m, batch, seq));
     m->batch = batch;
     m->seq = seq;
@@ -220,10 +229,8 @@ lowp_status lowp_model_set_targets(lowp_model *m, const int32_t *targets, float 
     LOWP_CHECK_NOT_NULL(targets);
     LOWP_CHECK_ARG(m->have_logits, "lowp_model_set_targets: no forward has run (or the last one failed)");
     const size_t rows = m->batch * m->seq;
-    LOWP_TRY(check_tokens(targets, rows, m->cfg.vocab, 1, "targets"));
     size_t valid = 0;
-    for (size_t i = 0; i < rows; ++i)
-        valid += targets[i] >= 0;
+    LOWP_TRY(count_targets("lowp_model_set_targets", targets, rows, m->cfg.vocab, &valid));
     /* Until the new loss exists, a backward must not run on stale dlogits. */
     m->have_targets = 0;
     m->grad_scale = valid > 0 ? 1.0f / (float)valid : 0.0f;
