@@ -11,7 +11,8 @@
  *   4. nvfp4 with --gemm packed and --gemm fake: 5 steps give the same
  *      validation loss within 1e-3 (same quantized values, fp32 sums in
  *      another order);
- *   5. bf16 with --pqt-bits 8 learns; --pqt-bits 17 is refused.
+ *   5. bf16 with --pqt-bits 8 learns; --pqt-bits 17 is refused;
+ *   6. on the cpu device, 1 and 3 OpenMP threads give the same checkpoint.
  * usage: test_train_cli LOWP_BINARY DEVICE DATA_FILE WORK_DIR
  * Exit 77 (skipped) when the device is absent. */
 #include <math.h>
@@ -40,14 +41,20 @@ static const char *lowp_bin, *device, *data, *work;
 #define TINY "--eval-every 15 --eval-batches 4 --log-every 5 --batch 16 --context 32 --n-layer 2 --n-embd 64 " \
              "--n-head 4 --warmup-steps 3 --lr 1e-2 --min-lr 1e-3 --lr-decay-steps 30"
 
-/* Run lowp with arguments; stdout+stderr go to WORK/<tag>.txt. Exit status. */
-static int run(const char *tag, const char *args)
+/* Run lowp with arguments and environment assignments env ("" for none);
+ * stdout+stderr go to WORK/<tag>.txt. Exit status. */
+static int run_env(const char *tag, const char *env, const char *args)
 {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' train --device %s --data '%s' %s > '%s/%s.txt' 2>&1", lowp_bin, device, data, args,
-             work, tag);
+    snprintf(cmd, sizeof cmd, "%s '%s' train --device %s --data '%s' %s > '%s/%s.txt' 2>&1", env, lowp_bin, device,
+             data, args, work, tag);
     int rc = system(cmd);
     return rc;
+}
+
+static int run(const char *tag, const char *args)
+{
+    return run_env(tag, "", args);
 }
 
 static char *slurp(const char *path, size_t *n)
@@ -326,6 +333,26 @@ static void test_bf16_tail(void)
     CHECK(run("badtail", args) != 0 && contains("badtail", "bf16_tail"), "fp32 with a bf16 tail accepted");
 }
 
+/* On the cpu device the thread count must not change a bit: the nvfp4
+ * run of test_bf16_tail again with 1 and with 3 OpenMP threads (OpenBLAS
+ * products, OpenMP loops, quantization) ends with the same weights and
+ * optimizer state. */
+static void test_thread_count(void)
+{
+    if (strcmp(device, "cpu") != 0)
+        return;
+    char args[2048];
+    const char *env[2] = {"OMP_NUM_THREADS=1", "OMP_NUM_THREADS=3"};
+    const char *tag[2] = {"nvfp4-t1", "nvfp4-t3"};
+    for (int i = 0; i < 2; ++i) {
+        snprintf(args, sizeof args, TINY " --steps 30 --recipe nvfp4 --out '%s/%s'", work, tag[i]);
+        CHECK(run_env(tag[i], env[i], args) == 0, "nvfp4 with %s failed", env[i]);
+        CHECK(same_run_section("nvfp4-30", tag[i], "model.params") &&
+                  same_run_section("nvfp4-30", tag[i], "optim.state"),
+              "nvfp4 with %s: other weights or optimizer state than with the default thread count", env[i]);
+    }
+}
+
 static void test_errors(void)
 {
     char args[2048], path[1024];
@@ -391,6 +418,7 @@ int main(int argc, char **argv)
     test_resume("nvfp4-tail", "--recipe nvfp4 --bf16-tail 10"); /* switches at step 20, after the resume */
     test_sophia();
     test_bf16_tail();
+    test_thread_count();
     test_errors();
     test_gemm_modes();
     test_pqt();

@@ -401,11 +401,56 @@ static int fits_cblas(const struct lowp_matmul_desc *d)
     return d->m <= lim && d->n <= lim && d->k <= lim && d->lda <= lim && d->ldb <= lim && d->ldc <= lim;
 }
 
+/* OpenBLAS splits a product between its threads in a way that depends on
+ * the thread count, and the split changes how some elements are summed
+ * (its edge kernels accumulate differently): with 1 and 2 threads a
+ * 768 x 128 x 384 product differs in most elements. lowp calls it on a
+ * grid of panels fixed by the shape instead, one single-threaded
+ * cblas_sgemm per panel (OpenBLAS's OpenMP build runs single-threaded
+ * inside a parallel region), so the bits depend on the shape only, as for
+ * the own kernel. Grid: ceil(m / 64) x ceil(n / 256) panels, at most 8 x 8,
+ * sides rounded up to 16 so that edges fall on OpenBLAS's register tiles.
+ * Cost (docs/matmul.md): about the threaded call's speed on the trainer's
+ * shapes; slower when k is much larger than m and n, because every panel
+ * packs its own strips of A and B. */
+#define BLAS_PANEL_ROWS 64
+#define BLAS_PANEL_COLS 256
+#define BLAS_MAX_PANELS 8
+
+static size_t blas_panel(size_t extent, size_t min_len)
+{
+    size_t count = (extent + min_len - 1) / min_len;
+    if (count > BLAS_MAX_PANELS)
+        count = BLAS_MAX_PANELS;
+    if (count == 0)
+        count = 1;
+    return ((extent + count - 1) / count + 15) / 16 * 16;
+}
+
+/* Which OpenBLAS build is loaded: 2 OpenMP, 1 pthreads, 0 serial. Only the
+ * OpenMP build may be called from several OpenMP threads at once; the
+ * pthreads build keeps its own thread split (and its thread-count-dependent
+ * bits, docs/matmul.md). */
+static int blas_parallel_kind(void)
+{
+#ifdef _OPENMP
+    return openblas_get_parallel();
+#else
+    return 1;
+#endif
+}
+
 static void blas_matmul(const struct lowp_matmul_desc *d, const float *a, const float *b, float *c)
 {
-    const enum CBLAS_TRANSPOSE ta = d->trans_a == LOWP_MATMUL_TRANS_T ? CblasTrans : CblasNoTrans;
-    const enum CBLAS_TRANSPOSE tb = d->trans_b == LOWP_MATMUL_TRANS_T ? CblasTrans : CblasNoTrans;
+    const int at = d->trans_a == LOWP_MATMUL_TRANS_T, bt = d->trans_b == LOWP_MATMUL_TRANS_T;
+    const enum CBLAS_TRANSPOSE ta = at ? CblasTrans : CblasNoTrans;
+    const enum CBLAS_TRANSPOSE tb = bt ? CblasTrans : CblasNoTrans;
+    const int kind = blas_parallel_kind();
+    const size_t pm = kind == 1 ? d->m : blas_panel(d->m, BLAS_PANEL_ROWS);
+    const size_t pn = kind == 1 ? d->n : blas_panel(d->n, BLAS_PANEL_COLS);
+    const long long nm = (long long)((d->m + pm - 1) / pm), nn = (long long)((d->n + pn - 1) / pn);
     for (size_t bi = 0; bi < d->batch; bi++) {
+        const float *ab = a + d->offset_a + bi * d->stride_a, *bb = b + d->offset_b + bi * d->stride_b;
         float *cb = c + d->offset_c + bi * d->stride_c;
         if (d->alpha == 0.0f || d->k == 0) {
             /* Done here so that "A, B not read; beta == 0 ignores C" holds
@@ -413,9 +458,18 @@ static void blas_matmul(const struct lowp_matmul_desc *d, const float *a, const 
             scale_c(d->m, d->n, d->beta, cb, d->ldc);
             continue;
         }
-        cblas_sgemm(CblasRowMajor, ta, tb, (int)d->m, (int)d->n, (int)d->k, d->alpha,
-                    a + d->offset_a + bi * d->stride_a, (int)d->lda,
-                    b + d->offset_b + bi * d->stride_b, (int)d->ldb, d->beta, cb, (int)d->ldc);
+        /* a single panel too runs inside the region: outside it OpenBLAS
+         * would thread it */
+LOWP_OMP(omp parallel for schedule(static) collapse(2) if (kind == 2))
+        for (long long i = 0; i < nm; ++i)
+            for (long long j = 0; j < nn; ++j) {
+                const size_t m0 = (size_t)i * pm, n0 = (size_t)j * pn;
+                const size_t mm = d->m - m0 < pm ? d->m - m0 : pm, nb = d->n - n0 < pn ? d->n - n0 : pn;
+                /* op(A) rows m0.. and op(B) columns n0.. of the row-major operands */
+                const float *ap = ab + (at ? m0 : m0 * d->lda), *bp = bb + (bt ? n0 * d->ldb : n0);
+                cblas_sgemm(CblasRowMajor, ta, tb, (int)mm, (int)nb, (int)d->k, d->alpha, ap, (int)d->lda, bp,
+                            (int)d->ldb, d->beta, cb + m0 * d->ldc + n0, (int)d->ldc);
+            }
     }
 }
 #endif
