@@ -503,9 +503,16 @@ static void test_layouts_and_cpu(void)
  * underflow, that sit below 2^-9 of the block maximum, and zeros) must give
  * the reference's codes, scales and fake-quantized values, RNE and SR, in
  * every layout. */
-static void test_nvfp4_lanes(void)
+/* NVFP4 on the fast CPU path (the branch-free lanes of fp4_lanes.h and
+ * the SIMD lanes of nvfp4_vec.c, which take quantize and fake-quantize
+ * when no statistics are asked for) against the reference, bit for bit:
+ * magnitudes 2^-60 .. 2^20 with zeros, and in a second pass also
+ * subnormals, Inf, NaN and values near FLT_MAX (blocks the lanes hand to
+ * the scalar path); every layout, RNE and SR, ue4m3 and ue5m3 scales,
+ * with and without statistics, fake-quantize out of place and in place;
+ * COL also with a column count that is not a multiple of 8. */
+static void nvfp4_lanes_case(size_t R, size_t C, int lay, int rnd, int sf, int special)
 {
-    const size_t R = 128, C = 512;
     float *x = malloc(R * C * sizeof *x), *y1 = malloc(R * C * sizeof *y1), *y2 = malloc(R * C * sizeof *y2);
     uint8_t *c1 = malloc(R * C), *c2 = malloc(R * C), *s1 = malloc(R * C), *s2 = malloc(R * C);
     for (size_t i = 0; i < R * C; ++i) {
@@ -513,28 +520,46 @@ static void test_nvfp4_lanes(void)
         double m = ((uint32_t)g_rng >> 8) / 16777216.0 * 2 - 1;
         int e = (int)((g_rng >> 40) % 81) - 60;
         x[i] = (g_rng >> 36) % 97 == 0 ? 0.0f : (float)ldexp(m, e);
-    }
-    long bad = 0;
-    for (int lay = 0; lay < 3; ++lay)
-        for (int rnd = 0; rnd < 2; ++rnd) {
-            struct lowp_quant_desc d = lowp_quant_desc_nvfp4(R, C);
-            d.layout = (enum lowp_block_layout)lay;
-            d.rounding = (enum lowp_rounding)rnd;
-            d.seed = 77; d.stream = (uint64_t)(lay * 2 + rnd);
-            size_t cb, ns;
-            float t1 = 0, t2 = 0;
-            struct lowp_quant_stats st1, st2;
-            int ok = lowp_quant_sizes(&d, &cb, &ns) == LOWP_OK &&
-                     lowp_ref_quantize(&d, x, c1, s1, &t1, &st1) == LOWP_OK &&
-                     lowp_cpu_quantize(&d, x, c2, s2, &t2, &st2) == LOWP_OK;
-            ok = ok && !memcmp(c1, c2, cb) && !memcmp(s1, s2, ns) && fb(t1) == fb(t2) && !memcmp(&st1, &st2, sizeof st1);
-            ok = ok && lowp_ref_fake_quantize(&d, x, y1, NULL) == LOWP_OK &&
-                 lowp_cpu_fake_quantize(&d, x, y2, NULL) == LOWP_OK && !memcmp(y1, y2, R * C * sizeof *y1);
-            bad += !ok;
-            CHECK(ok, "nvfp4 lanes vs reference: layout %d, %s", lay, rnd ? "SR" : "RNE");
+        if (special && (g_rng >> 50) % 61 == 0) {
+            const float sp[5] = {1e-40f, -INFINITY, NAN, 3.0e38f, -1.5e-45f};
+            x[i] = sp[(g_rng >> 20) % 5];
         }
-    CHECK(bad == 0, "nvfp4 lanes: %ld of 6 configurations differ", bad);
+    }
+    struct lowp_quant_desc d = lowp_quant_desc_nvfp4(R, C);
+    d.layout = (enum lowp_block_layout)lay;
+    d.rounding = (enum lowp_rounding)rnd;
+    d.scale_format = (enum lowp_format)sf;
+    d.seed = 77; d.stream = (uint64_t)(lay * 2 + rnd);
+    size_t cb = 0, ns = 0;
+    float t1 = 0, t2 = 0, t3 = 0;
+    struct lowp_quant_stats st1, st2;
+    int ok = lowp_quant_sizes(&d, &cb, &ns) == LOWP_OK && lowp_ref_quantize(&d, x, c1, s1, &t1, &st1) == LOWP_OK &&
+             lowp_cpu_quantize(&d, x, c2, s2, &t2, &st2) == LOWP_OK;
+    int ok_stats = ok && !memcmp(c1, c2, cb) && !memcmp(s1, s2, ns) && fb(t1) == fb(t2) && !memcmp(&st1, &st2, sizeof st1);
+    memset(c2, 0xA5, cb); memset(s2, 0xA5, ns);
+    int ok_plain = lowp_cpu_quantize(&d, x, c2, s2, &t3, NULL) == LOWP_OK && !memcmp(c1, c2, cb) &&
+                   !memcmp(s1, s2, ns) && fb(t1) == fb(t3);
+    int ok_fake = lowp_ref_fake_quantize(&d, x, y1, NULL) == LOWP_OK && lowp_cpu_fake_quantize(&d, x, y2, NULL) == LOWP_OK &&
+                  !memcmp(y1, y2, R * C * sizeof *y1);
+    memcpy(y2, x, R * C * sizeof *x);
+    int ok_inplace = lowp_cpu_fake_quantize(&d, y2, y2, NULL) == LOWP_OK && !memcmp(y1, y2, R * C * sizeof *y1);
+    CHECK(ok_stats && ok_plain && ok_fake && ok_inplace,
+          "nvfp4 lanes vs reference: %zux%zu layout %d %s scale %d%s: stats %d, codes %d, fake %d, in place %d", R, C,
+          lay, rnd ? "SR" : "RNE", sf, special ? " with specials" : "", ok_stats, ok_plain, ok_fake, ok_inplace);
     free(x); free(y1); free(y2); free(c1); free(c2); free(s1); free(s2);
+}
+
+static void test_nvfp4_lanes(void)
+{
+    for (int special = 0; special < 2; ++special)
+        for (int lay = 0; lay < 3; ++lay)
+            for (int rnd = 0; rnd < 2; ++rnd) {
+                nvfp4_lanes_case(128, 512, lay, rnd, LOWP_FORMAT_UE4M3, special);
+                if (lay == LOWP_BLOCK_COL)
+                    nvfp4_lanes_case(48, 44, lay, rnd, LOWP_FORMAT_UE4M3, special);
+            }
+    nvfp4_lanes_case(64, 256, LOWP_BLOCK_ROW, 1, LOWP_FORMAT_UE5M3, 1);
+    nvfp4_lanes_case(64, 96, LOWP_BLOCK_COL, 0, LOWP_FORMAT_UE5M3, 0);
 }
 
 static void test_casts_and_errors(void)

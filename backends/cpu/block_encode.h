@@ -34,15 +34,22 @@
 /* The scale of a block whose largest magnitude (NaN as 0x7FC00000) is
  * amax: *sc the stored scale byte; two-level formats also give *enc (the
  * element prescale) and *scale_bits (the decoded scale). ts: the tensor
- * scales of lowp_cc_tensor_scale. */
+ * scales of lowp_cc_tensor_scale. The two-level step takes the scale
+ * format as an argument so that callers instantiated per format fold it. */
+static inline void lowp_cpu_block_scale_two_level(const struct lowp_quant_desc *d, uint32_t amax,
+                                                  const uint32_t ts[3], uint32_t *sc, uint32_t *enc,
+                                                  uint32_t *scale_bits, const int32_t sf)
+{
+    *sc = lowp_cc_block_scale2(amax, ts[2], sf, d->clamp_tiny_scale != 0);
+    *enc = lowp_cc_block_enc2(sf, *sc, ts[1]);
+    *scale_bits = lowp_cc_decode_bits(sf, *sc);
+}
+
 static inline void lowp_cpu_block_scale(const struct lowp_quant_desc *d, uint32_t amax, const uint32_t ts[3],
                                         uint32_t *sc, uint32_t *enc, uint32_t *scale_bits, const int32_t ef)
 {
-    const int32_t sf = (int32_t)d->scale_format;
     if (lowp_quant_two_level(d)) {
-        *sc = lowp_cc_block_scale2(amax, ts[2], sf, d->clamp_tiny_scale != 0);
-        *enc = lowp_cc_block_enc2(sf, *sc, ts[1]);
-        *scale_bits = lowp_cc_decode_bits(sf, *sc);
+        lowp_cpu_block_scale_two_level(d, amax, ts, sc, enc, scale_bits, (int32_t)d->scale_format);
     } else {
         *sc = lowp_cc_e8m0_scale(amax, (int32_t)d->scale_mode, ef);
         *enc = *scale_bits = 0u;
