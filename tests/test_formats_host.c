@@ -562,6 +562,34 @@ static void test_nvfp4_lanes(void)
     nvfp4_lanes_case(64, 96, LOWP_BLOCK_COL, 0, LOWP_FORMAT_UE5M3, 0);
 }
 
+/* The fast CPU cast to bf16 with RNE (integer steps, formats_cpu.c)
+ * against the reference codec on every high half of an fp32 pattern with
+ * the low halves around the rounding points (ties, just below and above,
+ * 0 and 0xFFFF): signed zeros, subnormals, ties to even, overflow to the
+ * saturated or infinite code, Inf and NaN; encode and round, saturating
+ * and not. */
+static void test_bf16_rne_fast(void)
+{
+    const uint32_t lows[6] = {0x0000u, 0x7FFFu, 0x8000u, 0x8001u, 0xFFFFu, 0x1234u};
+    const size_t n = 65536u * 6u;
+    float *x = malloc(n * sizeof *x), *y1 = malloc(n * sizeof *y1), *y2 = malloc(n * sizeof *y2);
+    uint16_t *c1 = malloc(n * sizeof *c1), *c2 = malloc(n * sizeof *c2);
+    for (size_t i = 0; i < n; ++i) {
+        uint32_t b = (uint32_t)(i / 6u) << 16 | lows[i % 6u];
+        memcpy(&x[i], &b, sizeof b);
+    }
+    for (int nonsat = 0; nonsat < 2; ++nonsat) {
+        struct lowp_cast_desc d = {n, LOWP_FORMAT_BF16, LOWP_ROUNDING_RNE,
+                                   nonsat ? LOWP_OVERFLOW_NONSAT : LOWP_OVERFLOW_SATURATE, 0, 0, 0};
+        int ok = lowp_ref_cast_encode(&d, x, c1) == LOWP_OK && lowp_cpu_cast_encode(&d, x, c2) == LOWP_OK &&
+                 !memcmp(c1, c2, n * sizeof *c1);
+        ok = ok && lowp_ref_cast_round(&d, x, y1) == LOWP_OK && lowp_cpu_cast_round(&d, x, y2) == LOWP_OK &&
+             !memcmp(y1, y2, n * sizeof *y1);
+        CHECK(ok, "bf16 RNE fast cast vs reference (%s)", nonsat ? "non-saturating" : "saturating");
+    }
+    free(x); free(y1); free(y2); free(c1); free(c2);
+}
+
 static void test_casts_and_errors(void)
 {
     enum { N = 1000 };
@@ -606,6 +634,7 @@ int main(int argc, char **argv)
     test_vectors(vec);
     test_layouts_and_cpu();
     test_nvfp4_lanes();
+    test_bf16_rne_fast();
     test_casts_and_errors();
     printf("%ld passed, %ld failed\n", g_pass, g_fail);
     return g_fail ? 1 : 0;

@@ -85,6 +85,32 @@ static inline void cast_chunk_run(const struct lowp_cast_desc *d, const void *in
     }
 }
 
+/* bf16 with RNE (the bf16 recipe's operand rounding): the codec's bits
+ * in straight-line integer steps that the compiler vectorizes. bf16 has
+ * fp32's exponent range, so adding half an ulp minus one plus the kept
+ * parity and truncating rounds normals and subnormals alike; a carry into
+ * the exponent field is the next binade, or Inf on overflow (then
+ * saturated to 0x7F7F unless nonsat); NaN becomes the quiet 0x7FC0 with
+ * its sign, as lowp_cc_nan gives. */
+static void cast_bf16_rne(const struct lowp_cast_desc *d, const void *in, void *out, enum cast_mode mode, size_t i0)
+{
+    const uint32_t *xb = (const uint32_t *)in + i0;
+    const size_t cnt = d->n - i0 < CAST_CHUNK ? d->n - i0 : CAST_CHUNK;
+    const uint32_t inf = d->overflow == LOWP_OVERFLOW_NONSAT ? 0x7F80u : 0x7F7Fu;
+    uint32_t buf[CAST_CHUNK];
+    for (size_t k = 0; k < cnt; ++k) {
+        const uint32_t b = xb[k], sign = (b >> 16) & 0x8000u, a = b & 0x7FFFFFFFu;
+        uint32_t h = (a + 0x7FFFu + ((a >> 16) & 1u)) >> 16;
+        h = h >= 0x7F80u ? inf : h;
+        h = a > 0x7F800000u ? 0x7FC0u : h;
+        buf[k] = sign | h;
+    }
+    if (mode == CAST_ENCODE)
+        for (size_t k = 0; k < cnt; ++k) ((uint16_t *)out)[i0 + k] = (uint16_t)buf[k];
+    else
+        for (size_t k = 0; k < cnt; ++k) ((uint32_t *)out)[i0 + k] = buf[k] << 16;
+}
+
 typedef void (*cast_chunk_fn)(const struct lowp_cast_desc *, const void *, void *, enum cast_mode, size_t);
 
 /* The per-format instances are called from inside the OpenMP loop: an
@@ -105,6 +131,8 @@ static void cast_dispatch(const struct lowp_cast_desc *d, const void *in, void *
 #undef CAST_CASE
     default: return; /* unreachable: lowp_cast_check accepted the format */
     }
+    if (d->format == LOWP_FORMAT_BF16 && d->rounding == LOWP_ROUNDING_RNE && mode != CAST_DECODE)
+        fn = cast_bf16_rne;
     long long nchunks = (long long)((d->n + CAST_CHUNK - 1) / CAST_CHUNK);
 LOWP_OMP(omp parallel for schedule(static))
     for (long long ch = 0; ch < nchunks; ++ch)
@@ -144,12 +172,19 @@ static uint32_t tensor_amax_bits(const struct lowp_quant_desc *d, const float *x
     if (d->tensor_amax >= 0.0f) return lowp_f32_bits(d->tensor_amax);
     uint32_t amax = 0u;
     long long rows = (long long)d->rows;
+    /* finite magnitudes as int32 (all below 0x7F800000, so signed order is
+     * the order of the values): a select and a max the compiler vectorizes */
 LOWP_OMP(omp parallel for reduction(max : amax) schedule(static))
-    for (long long r = 0; r < rows; ++r)
+    for (long long r = 0; r < rows; ++r) {
+        const uint32_t *row = (const uint32_t *)(x + (size_t)r * d->ld);
+        int32_t m = 0;
         for (size_t c = 0; c < d->cols; ++c) {
-            uint32_t a = lowp_f32_bits(x[(size_t)r * d->ld + c]) & 0x7FFFFFFFu;
-            if (a < 0x7F800000u && a > amax) amax = a;
+            const int32_t a = (int32_t)(row[c] & 0x7FFFFFFFu);
+            const int32_t f = a < 0x7F800000 ? a : 0;
+            m = f > m ? f : m;
         }
+        amax = (uint32_t)m > amax ? (uint32_t)m : amax;
+    }
     return amax;
 }
 
