@@ -23,8 +23,10 @@
  * get the generic code. */
 #if defined(__GNUC__)
 #define LOWP_FLATTEN __attribute__((flatten))
+#define LOWP_ALWAYS_INLINE __attribute__((always_inline))
 #else
 #define LOWP_FLATTEN
+#define LOWP_ALWAYS_INLINE
 #endif
 
 /* One X(format) per block element format (lowp_fmt_is_block_elem). */
@@ -36,7 +38,7 @@
  * element prescale) and *scale_bits (the decoded scale). ts: the tensor
  * scales of lowp_cc_tensor_scale. The two-level step takes the scale
  * format as an argument so that callers instantiated per format fold it. */
-static inline void lowp_cpu_block_scale_two_level(const struct lowp_quant_desc *d, uint32_t amax,
+static inline LOWP_ALWAYS_INLINE void lowp_cpu_block_scale_two_level(const struct lowp_quant_desc *d, uint32_t amax,
                                                   const uint32_t ts[3], uint32_t *sc, uint32_t *enc,
                                                   uint32_t *scale_bits, const int32_t sf)
 {
