@@ -49,9 +49,8 @@ static lowp_status const_buffer(struct lowp_cl_context *cl, const uint32_t *word
     return LOWP_OK;
 }
 
-/* The hm_bits buffer for the plan (the zero word when m = 1). */
-static lowp_status hm_buffer(struct lowp_context *ctx, const struct lowp_hadamard_plan *pl, int inverse,
-                             cl_mem *out)
+lowp_status lowp_cl_hadamard_hm(struct lowp_context *ctx, const struct lowp_hadamard_plan *pl, int inverse,
+                                cl_mem *out)
 {
     struct lowp_cl_context *cl = lowp_cl_impl(ctx);
     if (cl->hadamard == NULL) {
@@ -78,7 +77,7 @@ static lowp_status hm_buffer(struct lowp_context *ctx, const struct lowp_hadamar
 lowp_status lowp_cl_hadamard_zero(struct lowp_context *ctx, cl_mem *out)
 {
     const struct lowp_hadamard_plan one = {.m = 1};
-    return hm_buffer(ctx, &one, 0, out);
+    return lowp_cl_hadamard_hm(ctx, &one, 0, out);
 }
 
 /* Buffers and arguments shared by every pass of one op call. */
@@ -232,7 +231,7 @@ lowp_status lowp_cl_hadamard(struct lowp_context *ctx, const struct lowp_hadamar
                        (unsigned long long)ln.work_bytes);
         LOWP_TRY(lowp_cl_scratch(ctx, 0, (size_t)ln.work_bytes, &c.mem[LOWP_HADAMARD_BUF_WORK]));
     }
-    LOWP_TRY(hm_buffer(ctx, &ln.plan, desc->inverse, &c.hm));
+    LOWP_TRY(lowp_cl_hadamard_hm(ctx, &ln.plan, desc->inverse, &c.hm));
     c.signs = desc->sign_mode == LOWP_HADAMARD_SIGNS_USER ? (cl_mem)sign_bits->handle : cl->hadamard->zero;
 
     for (int i = 0; i < ln.npasses; ++i) {

@@ -15,6 +15,13 @@ lowp_status lowp_cl_hadamard_quantize(struct lowp_context *ctx, const struct low
                                       size_t scales_offset, struct lowp_buffer *tensor_scale, size_t ts_offset,
                                       const struct lowp_buffer *sign_bits);
 
+struct lowp_hadamard_plan;
+
+/* The hm_bits buffer of a plan (rows of H_m, or H_m^T when inverse; the
+ * zero word when m = 1), uploaded once per context. */
+lowp_status lowp_cl_hadamard_hm(struct lowp_context *ctx, const struct lowp_hadamard_plan *pl, int inverse,
+                                cl_mem *out);
+
 /* The per-context zero word, bound where sign_bits / hm_bits are unused. */
 lowp_status lowp_cl_hadamard_zero(struct lowp_context *ctx, cl_mem *out);
 
