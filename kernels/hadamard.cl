@@ -21,8 +21,11 @@
  *                          work-item finishes T elements at stride S in
  *                          registers (the last FWHT stages, or the H_m mix);
  *                          also the whole op for blocks n <= 32 along columns.
- * A later fused quantize stage slots in at step 6: the final values of a
- * block are in local memory (local kernel) right before the store loop.
+ *   lowp_hadamard_quant_reg, lowp_hadamard_quant_local
+ *                          fused transform + block quantize (end of file):
+ *                          steps 1-5, then block scales and packed codes
+ *                          instead of step 6; the local one shares the tile
+ *                          functions of lowp_hadamard_local.
  *
  * Buffers are byte pointers plus element offsets; `*_bf16` selects the
  * element type (0: float, 1: bfloat16 bits in ushort). 64-bit offsets. */

@@ -133,12 +133,9 @@ static lowp_status run_pass(struct lowp_context *ctx, const struct hq_args *a, c
 static lowp_status plan_local(struct lowp_context *ctx, const struct lowp_hadamard_desc *h, struct hq_args *a,
                               int *fits)
 {
-    struct lowp_cl_context *cl = lowp_cl_impl(ctx);
     const size_t max_wg = lowp_cl_local_size(ctx, a->k, 256, 256);
-    cl_ulong kernel_lds = 0;
-    if (clGetKernelWorkGroupInfo(a->k, cl->device, CL_KERNEL_LOCAL_MEM_SIZE, sizeof kernel_lds, &kernel_lds,
-                                 NULL) != CL_SUCCESS)
-        kernel_lds = 0;
+    static const cl_uint local_args[] = {38, 39};
+    const cl_ulong kernel_lds = lowp_cl_hadamard_kernel_lds(ctx, a->k, local_args, 2);
     /* Keep room for lq: one word per quant block of a full tile (B >= 16)
      * or per work-item (<= 256), whichever is more. */
     const uint64_t lq_max = 4u * (LOWP_HADAMARD_TILE_FLOATS + 64u) / 16u;
