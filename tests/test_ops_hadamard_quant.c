@@ -158,6 +158,41 @@ static struct qcfg make(uint64_t rows, uint64_t cols, lowp_hadamard_axis axis, u
     return c;
 }
 
+/* c quantized to MX element format f instead (8-bit or 6-bit codes), with
+ * the same shape, layout, ld, rounding and SR key. */
+static struct qcfg with_mx(struct qcfg c, enum lowp_format f)
+{
+    struct lowp_quant_desc q = lowp_quant_desc_mx(c.q.rows, c.q.cols, f);
+    q.layout = c.q.layout;
+    q.ld = c.q.ld;
+    q.rounding = c.q.rounding;
+    q.seed = c.q.seed;
+    q.stream = c.q.stream;
+    c.q = q;
+    return c;
+}
+
+/* c with a bf16 input at row stride ld_in, the inverse transform and signs sm. */
+static struct qcfg bf16_inverse(struct qcfg c, uint64_t ld_in, lowp_hadamard_signs sm)
+{
+    c.h.dtype_in = LOWP_HADAMARD_DTYPE_BF16;
+    c.h.ld_in = ld_in;
+    c.h.inverse = 1;
+    c.h.sign_mode = sm;
+    return c;
+}
+
+/* c with row strides ld_in, ld_out (> cols) and a given tensor amax 50
+ * with clamp_tiny (one pass for NVFP4). */
+static struct qcfg strided_given_amax(struct qcfg c, uint64_t ld_in, uint64_t ld_out)
+{
+    c.h.ld_in = ld_in;
+    c.h.ld_out = c.q.ld = ld_out;
+    c.q.tensor_amax = 50.0f;
+    c.q.clamp_tiny_scale = 1;
+    return c;
+}
+
 /* The recipe matrix: MXFP4/NVFP4 x RNE/SR x rows/cols x n = 16, 32. */
 static void test_recipes(struct th *t, lowp_context *ctx)
 {
@@ -188,27 +223,16 @@ static void test_variants(struct th *t, lowp_context *ctx)
     run_qcfg(t, ctx, &c);
     c = make(64, 40, LOWP_HADAMARD_AXIS_COLS, 4, 1, LOWP_ROUNDING_SR, 44); /* n < B = 16 */
     run_qcfg(t, ctx, &c);
-    c = make(48, 64, LOWP_HADAMARD_AXIS_COLS, 16, 1, LOWP_ROUNDING_RNE, 45);
-    c.h.dtype_in = LOWP_HADAMARD_DTYPE_BF16;
-    c.h.ld_in = 70;
-    c.h.inverse = 1;
+    c = bf16_inverse(make(48, 64, LOWP_HADAMARD_AXIS_COLS, 16, 1, LOWP_ROUNDING_RNE, 45), 70,
+                     LOWP_HADAMARD_SIGNS_USER);
+    run_qcfg(t, ctx, &c);
+    c = strided_given_amax(make(32, 64, LOWP_HADAMARD_AXIS_ROWS, 32, 1, LOWP_ROUNDING_SR, 46), 72, 80);
     c.h.sign_mode = LOWP_HADAMARD_SIGNS_USER;
     run_qcfg(t, ctx, &c);
-    c = make(32, 64, LOWP_HADAMARD_AXIS_ROWS, 32, 1, LOWP_ROUNDING_SR, 46);
-    c.h.ld_in = 72;
-    c.h.ld_out = c.q.ld = 80;
-    c.q.tensor_amax = 50.0f;
-    c.q.clamp_tiny_scale = 1;
-    c.h.sign_mode = LOWP_HADAMARD_SIGNS_USER;
-    run_qcfg(t, ctx, &c);
-    c = make(32, 64, LOWP_HADAMARD_AXIS_ROWS, 16, 0, LOWP_ROUNDING_SR, 47);
-    c.q = lowp_quant_desc_mx(32, 64, LOWP_FORMAT_E4M3); /* 8-bit codes */
-    c.q.rounding = LOWP_ROUNDING_SR;
+    c = with_mx(make(32, 64, LOWP_HADAMARD_AXIS_ROWS, 16, 0, LOWP_ROUNDING_SR, 47), LOWP_FORMAT_E4M3);
     c.q.scale_mode = LOWP_SCALE_RCEIL;
     run_qcfg(t, ctx, &c);
-    c = make(64, 32, LOWP_HADAMARD_AXIS_COLS, 32, 0, LOWP_ROUNDING_RNE, 48);
-    c.q = lowp_quant_desc_mx(64, 32, LOWP_FORMAT_E3M2); /* 6-bit codes */
-    c.q.layout = LOWP_BLOCK_COL;
+    c = with_mx(make(64, 32, LOWP_HADAMARD_AXIS_COLS, 32, 0, LOWP_ROUNDING_RNE, 48), LOWP_FORMAT_E3M2);
     c.h.scale_mode = LOWP_HADAMARD_SCALE_NONE;
     run_qcfg(t, ctx, &c);
     c = make(2048, 16, LOWP_HADAMARD_AXIS_COLS, 16, 1, LOWP_ROUNDING_SR, 49); /* many work-items */
@@ -237,37 +261,34 @@ static void test_long(struct th *t, lowp_context *ctx)
                 c = make(cols_shape[k][0], cols_shape[k][1], LOWP_HADAMARD_AXIS_COLS, len[k], nv, rnd, salt++);
                 run_qcfg(t, ctx, &c);
             }
+    /* 12/20/28*2^k: rows, cols, axis (1 = cols), n (0 = whole axis), NVFP4, SR */
+    static const struct {
+        uint64_t rows, cols;
+        int axis_cols;
+        uint32_t n;
+        int nv, sr;
+    } mlen[] = {
+        {12, 160, 0, 80, 1, 1},     /* 20*4 */
+        {10, 224, 0, 112, 1, 0},    /* 28*4 */
+        {192, 20, 1, 96, 0, 1},     /* 12*8 */
+        {160, 36, 1, 160, 0, 0},    /* 20*8, whole column */
+        {2, 3072, 0, 0, 0, 1},      /* 12*256, whole row */
+        {1792, 3, 1, 0, 1, 1},      /* 28*64, whole column */
+        {3, 2560, 0, 0, 1, 0},      /* 20*128, whole row */
+    };
     struct qcfg c;
-    c = make(12, 160, LOWP_HADAMARD_AXIS_ROWS, 80, 1, LOWP_ROUNDING_SR, 130); /* 20*4 */
+    for (size_t i = 0; i < sizeof mlen / sizeof mlen[0]; ++i) {
+        c = make(mlen[i].rows, mlen[i].cols, mlen[i].axis_cols ? LOWP_HADAMARD_AXIS_COLS : LOWP_HADAMARD_AXIS_ROWS,
+                 mlen[i].n, mlen[i].nv, mlen[i].sr ? LOWP_ROUNDING_SR : LOWP_ROUNDING_RNE, 130 + i);
+        run_qcfg(t, ctx, &c);
+    }
+    c = bf16_inverse(make(12, 512, LOWP_HADAMARD_AXIS_ROWS, 256, 1, LOWP_ROUNDING_SR, 137), 520,
+                     LOWP_HADAMARD_SIGNS_USER);
     run_qcfg(t, ctx, &c);
-    c = make(10, 224, LOWP_HADAMARD_AXIS_ROWS, 112, 1, LOWP_ROUNDING_RNE, 131); /* 28*4 */
+    c = bf16_inverse(make(256, 24, LOWP_HADAMARD_AXIS_COLS, 128, 0, LOWP_ROUNDING_SR, 138), 29,
+                     LOWP_HADAMARD_SIGNS_PHILOX);
     run_qcfg(t, ctx, &c);
-    c = make(192, 20, LOWP_HADAMARD_AXIS_COLS, 96, 0, LOWP_ROUNDING_SR, 132); /* 12*8 */
-    run_qcfg(t, ctx, &c);
-    c = make(160, 36, LOWP_HADAMARD_AXIS_COLS, 160, 0, LOWP_ROUNDING_RNE, 133); /* 20*8, whole column */
-    run_qcfg(t, ctx, &c);
-    c = make(2, 3072, LOWP_HADAMARD_AXIS_ROWS, 0, 0, LOWP_ROUNDING_SR, 134); /* 12*256, whole row */
-    run_qcfg(t, ctx, &c);
-    c = make(1792, 3, LOWP_HADAMARD_AXIS_COLS, 0, 1, LOWP_ROUNDING_SR, 135); /* 28*64, whole column */
-    run_qcfg(t, ctx, &c);
-    c = make(3, 2560, LOWP_HADAMARD_AXIS_ROWS, 0, 1, LOWP_ROUNDING_RNE, 136); /* 20*128, whole row */
-    run_qcfg(t, ctx, &c);
-    c = make(12, 512, LOWP_HADAMARD_AXIS_ROWS, 256, 1, LOWP_ROUNDING_SR, 137);
-    c.h.dtype_in = LOWP_HADAMARD_DTYPE_BF16;
-    c.h.ld_in = 520;
-    c.h.inverse = 1;
-    c.h.sign_mode = LOWP_HADAMARD_SIGNS_USER;
-    run_qcfg(t, ctx, &c);
-    c = make(256, 24, LOWP_HADAMARD_AXIS_COLS, 128, 0, LOWP_ROUNDING_SR, 138);
-    c.h.dtype_in = LOWP_HADAMARD_DTYPE_BF16;
-    c.h.ld_in = 29;
-    c.h.inverse = 1;
-    run_qcfg(t, ctx, &c);
-    c = make(8, 1024, LOWP_HADAMARD_AXIS_ROWS, 512, 1, LOWP_ROUNDING_SR, 139);
-    c.h.ld_in = 1030;
-    c.h.ld_out = c.q.ld = 1040;
-    c.q.tensor_amax = 50.0f;
-    c.q.clamp_tiny_scale = 1;
+    c = strided_given_amax(make(8, 1024, LOWP_HADAMARD_AXIS_ROWS, 512, 1, LOWP_ROUNDING_SR, 139), 1030, 1040);
     run_qcfg(t, ctx, &c);
     c = make(128, 40, LOWP_HADAMARD_AXIS_COLS, 64, 1, LOWP_ROUNDING_RNE, 140);
     c.h.sign_mode = LOWP_HADAMARD_SIGNS_NONE;
@@ -277,18 +298,12 @@ static void test_long(struct th *t, lowp_context *ctx)
     c = make(6, 256, LOWP_HADAMARD_AXIS_ROWS, 0, 1, LOWP_ROUNDING_SR, 141);
     c.inf_at = 256 + 3; /* row 1 */
     run_qcfg(t, ctx, &c);
-    c = make(4, 1024, LOWP_HADAMARD_AXIS_ROWS, 0, 0, LOWP_ROUNDING_SR, 142);
-    c.q = lowp_quant_desc_mx(4, 1024, LOWP_FORMAT_E4M3); /* 8-bit codes */
-    c.q.rounding = LOWP_ROUNDING_SR;
+    c = with_mx(make(4, 1024, LOWP_HADAMARD_AXIS_ROWS, 0, 0, LOWP_ROUNDING_SR, 142), LOWP_FORMAT_E4M3);
     c.q.scale_mode = LOWP_SCALE_RCEIL;
     run_qcfg(t, ctx, &c);
-    c = make(256, 12, LOWP_HADAMARD_AXIS_COLS, 256, 0, LOWP_ROUNDING_SR, 143);
-    c.q = lowp_quant_desc_mx(256, 12, LOWP_FORMAT_E3M2); /* 6-bit codes */
-    c.q.layout = LOWP_BLOCK_COL;
-    c.q.rounding = LOWP_ROUNDING_SR;
+    c = with_mx(make(256, 12, LOWP_HADAMARD_AXIS_COLS, 256, 0, LOWP_ROUNDING_SR, 143), LOWP_FORMAT_E3M2);
     run_qcfg(t, ctx, &c);
-    c = make(3, 2048, LOWP_HADAMARD_AXIS_ROWS, 0, 0, LOWP_ROUNDING_RNE, 144);
-    c.q = lowp_quant_desc_mx(3, 2048, LOWP_FORMAT_E2M3);
+    c = with_mx(make(3, 2048, LOWP_HADAMARD_AXIS_ROWS, 0, 0, LOWP_ROUNDING_RNE, 144), LOWP_FORMAT_E2M3);
     run_qcfg(t, ctx, &c);
 }
 
