@@ -56,7 +56,7 @@ lowp_status lowp_bench_formats(lowp_context *ctx, const struct lowp_bench_params
                                size_t *count);
 lowp_status lowp_bench_hadamard(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,
                                 size_t *count);
-/* Fused Hadamard + quantize vs the two-pass pair (bench_hadamard_quant.c; rows of --op hadamard). */
+/* Fused Hadamard + quantize vs the two-pass pair (bench_hadamard_quant.c; --op hadamard_quant). */
 lowp_status lowp_bench_hadamard_quant(lowp_context *ctx, const struct lowp_bench_params *p,
                                       struct lowp_bench_result *out, size_t *count);
 

@@ -101,7 +101,5 @@ lowp_status lowp_bench_hadamard(lowp_context *ctx, const struct lowp_bench_param
     lowp_buffer_free(a.x);
     lowp_buffer_free(a.y);
     lowp_buffer_free(a.signs);
-    if (s == LOWP_OK)
-        s = lowp_bench_hadamard_quant(ctx, p, out, count);
     return s;
 }

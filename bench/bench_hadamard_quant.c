@@ -1,7 +1,8 @@
 /* bench_hadamard_quant.c — rows of `lowp bench --op hadamard` for the fused
  * randomized Hadamard + MXFP4/NVFP4 quantization (lowp_hadamard_quantize)
  * against the two-pass pair (lowp_hadamard into an fp32 buffer, then
- * lowp_quantize). Both rows of a pair count the same bytes — the minimum
+ * lowp_quantize); `lowp bench --op hadamard_quant`. On OpenCL, n <= 32 runs
+ * lowp_hadamard_quant_reg and longer transforms lowp_hadamard_quant_local. Both rows of a pair count the same bytes — the minimum
  * traffic: x read once, codes and scale bytes written once — so their GB/s
  * compare directly (the pair really moves 3 more fp32 passes over the tensor). */
 #include <stdio.h>
@@ -39,10 +40,13 @@ lowp_status lowp_bench_hadamard_quant(lowp_context *ctx, const struct lowp_bench
                                       struct lowp_bench_result *out, size_t *count)
 {
     static const struct hq_case cases[] = {
-        {"nvfp4 cols b=16", 1, 1, 16, -1.0f},       /* NVFP4 Wgrad: amax pass + quantize pass */
-        {"nvfp4 cols b=16 amax", 1, 1, 16, 64.0f}, /* amax given: one pass */
-        {"mxfp4 rows b=32", 0, 0, 32, -1.0f},
-        {"mxfp4 rows n=4096", 0, 0, 0, -1.0f},     /* whole rows: the two-kernel path on OpenCL */
+        {"nvfp4 cols b=16", 1, 1, 16, -1.0f},         /* NVFP4 Wgrad: amax pass + quantize pass */
+        {"nvfp4 cols b=16 amax", 1, 1, 16, 64.0f},   /* amax given: one pass */
+        {"mxfp4 rows b=32", 0, 0, 32, -1.0f},        /* OpenCL: the register kernel (n <= 32) */
+        {"mxfp4 rows n=256", 0, 0, 256, -1.0f},      /* OpenCL: the local-memory kernel from here on */
+        {"nvfp4 rows n=256", 1, 0, 256, -1.0f},
+        {"mxfp4 rows n=4096", 0, 0, 0, -1.0f},       /* whole rows */
+        {"nvfp4 cols n=1024 amax", 1, 1, 1024, 64.0f},
     };
     const uint64_t cols = 4096, rows = (p->bytes / 4) / cols / 32 * 32;
     if (rows == 0)
@@ -67,6 +71,8 @@ lowp_status lowp_bench_hadamard_quant(lowp_context *ctx, const struct lowp_bench
         s = lowp_fill_f32(ctx, a.signs, 0, 4096 / 32, 1.7e-5f); /* any bit pattern */
     for (size_t i = 0; i < sizeof cases / sizeof cases[0] && s == LOWP_OK; ++i) {
         const struct hq_case *c = &cases[i];
+        if (c->cols_axis && rows % (c->n ? c->n : rows) != 0)
+            continue; /* too few rows for a column transform of n */
         lowp_hadamard_desc_init(&a.h, rows, cols);
         a.h.axis = c->cols_axis ? LOWP_HADAMARD_AXIS_COLS : LOWP_HADAMARD_AXIS_ROWS;
         a.h.block = c->n;

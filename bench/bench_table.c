@@ -7,6 +7,7 @@ const struct lowp_bench_entry lowp_bench_table[] = {
     {"matmul", lowp_bench_matmul},
     {"formats", lowp_bench_formats},
     {"hadamard", lowp_bench_hadamard},
+    {"hadamard_quant", lowp_bench_hadamard_quant},
     {"model", lowp_bench_model},
     {"pqt", lowp_bench_pqt},
 };

@@ -21,8 +21,11 @@
  *                          work-item finishes T elements at stride S in
  *                          registers (the last FWHT stages, or the H_m mix);
  *                          also the whole op for blocks n <= 32 along columns.
- * A later fused quantize stage slots in at step 6: the final values of a
- * block are in local memory (local kernel) right before the store loop.
+ *   lowp_hadamard_quant_reg, lowp_hadamard_quant_local
+ *                          fused transform + block quantize (end of file):
+ *                          steps 1-5, then block scales and packed codes
+ *                          instead of step 6; the local one shares the tile
+ *                          functions of lowp_hadamard_local.
  *
  * Buffers are byte pointers plus element offsets; `*_bf16` selects the
  * element type (0: float, 1: bfloat16 bits in ushort). 64-bit offsets. */
@@ -73,87 +76,96 @@ inline ulong lowp_had_offset(int axis_cols, ulong a, ulong line, ulong ld)
     return axis_cols ? a * ld + line : line * ld + a;
 }
 
-/* Local-tile slot idx of lowp_hadamard_local -> vector g of the group and
- * element j of its chunk (AXIS_COLS: idx = j*G + g, so neighbouring
- * work-items touch neighbouring columns; rows: idx = g*L + j). Updates the
- * (line, chunk) of vector g when g changes. 0 when the vector is past the
- * end (last group). */
-inline int lowp_had_slot(uint idx, int axis_cols, uint G, uint L, ulong vbase, ulong nvec, ulong nchunks,
-                         ulong ccol, uint *g, uint *j, uint *cached_g, ulong *line, ulong *chunk)
+/* The local tile of one work-group: G vectors of L floats (row stride Ls in
+ * lds). AXIS_ROWS: vectors vbase.. are (line, chunk) pairs in row order;
+ * AXIS_COLS: the group's vectors are lines vbase.. of chunk `ccol`. Shared by
+ * lowp_hadamard_local and lowp_hadamard_quant_local. */
+typedef struct {
+    int axis_cols;
+    uint G, L, Ls;
+    ulong vbase, nvec, nchunks, ccol;
+} lowp_had_tile;
+
+inline lowp_had_tile lowp_had_tile_at(int axis_cols, ulong cross, ulong nchunks, uint L, uint G, ulong ccol)
 {
-    if (axis_cols) {
-        *g = idx & (G - 1u);
-        *j = idx >> (31 - clz(G)); /* idx / G */
+    lowp_had_tile t;
+    t.axis_cols = axis_cols;
+    t.G = G;
+    t.L = L;
+    t.Ls = L + (axis_cols ? 1u : 0u); /* +1 spreads column loads over banks */
+    t.vbase = (ulong)get_group_id(0) * G;
+    t.nvec = axis_cols ? cross : cross * nchunks;
+    t.nchunks = nchunks;
+    t.ccol = ccol;
+    return t;
+}
+
+/* The (line, chunk) of vector g of the tile; 0 when it is past the end
+ * (last group). */
+inline int lowp_had_vector(const lowp_had_tile *t, uint g, ulong *line, ulong *chunk)
+{
+    const ulong v = t->vbase + g;
+    if (v >= t->nvec)
+        return 0;
+    *line = t->axis_cols ? v : v / t->nchunks;
+    *chunk = t->axis_cols ? t->ccol : v - *line * t->nchunks;
+    return 1;
+}
+
+/* Tile slot idx -> vector g and element j of its chunk (AXIS_COLS:
+ * idx = j*G + g, so neighbouring work-items touch neighbouring columns;
+ * rows: idx = g*L + j). Updates the (line, chunk) of vector g when g
+ * changes. 0 when the vector is past the end. */
+inline int lowp_had_slot(const lowp_had_tile *t, uint idx, uint *g, uint *j, uint *cached_g, ulong *line,
+                         ulong *chunk)
+{
+    if (t->axis_cols) {
+        *g = idx & (t->G - 1u);
+        *j = idx >> (31 - clz(t->G)); /* idx / G */
     } else {
-        *g = idx / L;
-        *j = idx - *g * L;
+        *g = idx / t->L;
+        *j = idx - *g * t->L;
     }
-    const ulong v = vbase + *g;
-    if (v >= nvec)
+    if (t->vbase + *g >= t->nvec)
         return 0;
     if (*g != *cached_g) {
         *cached_g = *g;
-        *line = axis_cols ? v : v / nchunks;
-        *chunk = axis_cols ? ccol : v - *line * nchunks;
+        lowp_had_vector(t, *g, line, chunk);
     }
     return 1;
 }
 
-/* Argument groups (same order in both kernels):
- *   x, x_off, x_ld, x_bf16       input: buffer, element offset, row stride, type
- *   y, y_off, y_ld, y_bf16       output (may be the same buffer as x)
- *   axis_cols                    0: along rows, 1: along columns
- *   cross                        lines across the axis (rows or cols)
- *   sign_mode, seed, stream, sign_bits, n
- *                                signs (0 none, 1 Philox, 2 user bits) indexed
- *                                by the position inside the n-element block
- *   inverse, scale               direction and the fp32 scale
- *
- * lowp_hadamard_local, extra:
- *   nchunks    chunks of L per line (axis length / L)
- *   L, m, p, log2p   chunk length L = m*p handled in local memory
- *   hm_bits    m words: bit c of word a set <=> (H_m, or H_m^T if inverse)[a][c] = -1
- *   G          vectors per work-group (power of two)
- *   final_pass 1: steps 4-6 here; 0: store raw fp32 (pass 1 of 2; y must be fp32)
- *   lds        local memory of G*(L + axis_cols) floats
- * Global size: AXIS_ROWS (ceil(cross*nchunks / G)*W, 1);
- *              AXIS_COLS (ceil(cross / G)*W, nchunks); any local size (W, 1). */
-__kernel void lowp_hadamard_local(__global const uchar *x, ulong x_off, ulong x_ld, int x_bf16,
-                                  __global uchar *y, ulong y_off, ulong y_ld, int y_bf16,
-                                  int axis_cols, ulong cross,
-                                  int sign_mode, ulong seed, ulong stream, __global const uint *sign_bits, uint n,
-                                  int inverse, float scale,
-                                  ulong nchunks, uint L, uint m, uint p, uint log2p,
-                                  __global const uint *hm_bits, uint G, int final_pass,
-                                  __local float *lds)
+/* Step 1 for a tile: load (coalesced), convert, forward signs (sign index
+ * (chunk mod n/L)*L + j), into lds[g*Ls + j]; ends with a barrier. */
+inline void lowp_had_tile_load(const lowp_had_tile *t, __global const uchar *x, ulong x_off, ulong x_ld,
+                               int x_bf16, int sign_mode, ulong seed, ulong stream,
+                               __global const uint *sign_bits, uint n, int inverse, __local float *lds)
 {
     const uint lid = (uint)get_local_id(0), W = (uint)get_local_size(0);
-    const uint Ls = L + (axis_cols ? 1u : 0u); /* +1 spreads column loads over banks */
-    const uint total = G * L;
-    const uint chunks_per_block = n / L;
-    /* AXIS_ROWS: vectors vbase.. are (line, chunk) pairs in row order.
-     * AXIS_COLS: the group's vectors are lines xbase.. of chunk `ccol`. */
-    const ulong vbase = (ulong)get_group_id(0) * G;
-    const ulong nvec = axis_cols ? cross : cross * nchunks;
-    const ulong ccol = get_group_id(1);
-
-    /* 1. load, convert, forward signs */
+    const uint chunks_per_block = n / t->L;
     uint cached_g = 0xffffffffu;
     ulong line = 0, chunk = 0;
-    for (uint idx = lid; idx < total; idx += W) {
+    for (uint idx = lid; idx < t->G * t->L; idx += W) {
         uint g, j;
-        if (!lowp_had_slot(idx, axis_cols, G, L, vbase, nvec, nchunks, ccol, &g, &j, &cached_g, &line, &chunk))
+        if (!lowp_had_slot(t, idx, &g, &j, &cached_g, &line, &chunk))
             continue;
-        float e = lowp_had_load(x, x_bf16, x_off + lowp_had_offset(axis_cols, chunk * L + j, line, x_ld));
+        float e = lowp_had_load(x, x_bf16, x_off + lowp_had_offset(t->axis_cols, chunk * t->L + j, line, x_ld));
         if (sign_mode != 0 && !inverse)
             e = lowp_had_flip(e, lowp_had_neg(sign_mode, seed, stream, sign_bits,
-                                              (ulong)(chunk % chunks_per_block) * L + j));
-        lds[g * Ls + j] = e;
+                                              (ulong)(chunk % chunks_per_block) * t->L + j));
+        lds[g * t->Ls + j] = e;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
+}
 
-    /* 2. radix-2 stages, two at a time (radix-4 quads k, k+h, k+2h, k+3h),
-     * over the G*m chunks of p floats. */
+/* Steps 2-3 for a loaded tile (L = m*p): the radix-2 stages over the G*m
+ * chunks of p floats, two at a time (radix-4 quads k, k+h, k+2h, k+3h, one
+ * barrier per two stages), then the H_m mix. Ends with a barrier. */
+inline void lowp_had_tile_stages(const lowp_had_tile *t, uint m, uint p, uint log2p, __global const uint *hm_bits,
+                                 __local float *lds)
+{
+    const uint lid = (uint)get_local_id(0), W = (uint)get_local_size(0);
+    const uint G = t->G, Ls = t->Ls;
     uint s = 0;
     if (p >= 4) {
         const uint quads = G * m * (p >> 2), qshift = log2p - 2;
@@ -209,14 +221,51 @@ __kernel void lowp_hadamard_local(__global const uchar *x, ulong x_off, ulong x_
         }
         barrier(CLK_LOCAL_MEM_FENCE);
     }
+}
 
-    /* 4-6. scale, inverse signs, store (a fused quantize stage would go here). */
-    cached_g = 0xffffffffu;
-    for (uint idx = lid; idx < total; idx += W) {
+/* Argument groups (same order in both kernels):
+ *   x, x_off, x_ld, x_bf16       input: buffer, element offset, row stride, type
+ *   y, y_off, y_ld, y_bf16       output (may be the same buffer as x)
+ *   axis_cols                    0: along rows, 1: along columns
+ *   cross                        lines across the axis (rows or cols)
+ *   sign_mode, seed, stream, sign_bits, n
+ *                                signs (0 none, 1 Philox, 2 user bits) indexed
+ *                                by the position inside the n-element block
+ *   inverse, scale               direction and the fp32 scale
+ *
+ * lowp_hadamard_local, extra:
+ *   nchunks    chunks of L per line (axis length / L)
+ *   L, m, p, log2p   chunk length L = m*p handled in local memory
+ *   hm_bits    m words: bit c of word a set <=> (H_m, or H_m^T if inverse)[a][c] = -1
+ *   G          vectors per work-group (power of two)
+ *   final_pass 1: steps 4-6 here; 0: store raw fp32 (pass 1 of 2; y must be fp32)
+ *   lds        local memory of G*(L + axis_cols) floats
+ * Global size: AXIS_ROWS (ceil(cross*nchunks / G)*W, 1);
+ *              AXIS_COLS (ceil(cross / G)*W, nchunks); any local size (W, 1). */
+__kernel void lowp_hadamard_local(__global const uchar *x, ulong x_off, ulong x_ld, int x_bf16,
+                                  __global uchar *y, ulong y_off, ulong y_ld, int y_bf16,
+                                  int axis_cols, ulong cross,
+                                  int sign_mode, ulong seed, ulong stream, __global const uint *sign_bits, uint n,
+                                  int inverse, float scale,
+                                  ulong nchunks, uint L, uint m, uint p, uint log2p,
+                                  __global const uint *hm_bits, uint G, int final_pass,
+                                  __local float *lds)
+{
+    const uint lid = (uint)get_local_id(0), W = (uint)get_local_size(0);
+    const lowp_had_tile t = lowp_had_tile_at(axis_cols, cross, nchunks, L, G, get_group_id(1));
+    lowp_had_tile_load(&t, x, x_off, x_ld, x_bf16, sign_mode, seed, stream, sign_bits, n, inverse, lds);
+    lowp_had_tile_stages(&t, m, p, log2p, hm_bits, lds);
+
+    /* 4-6. scale, inverse signs, store (lowp_hadamard_quant_local replaces
+     * this loop with the block quantizer). */
+    const uint chunks_per_block = n / L;
+    uint cached_g = 0xffffffffu;
+    ulong line = 0, chunk = 0;
+    for (uint idx = lid; idx < G * L; idx += W) {
         uint g, j;
-        if (!lowp_had_slot(idx, axis_cols, G, L, vbase, nvec, nchunks, ccol, &g, &j, &cached_g, &line, &chunk))
+        if (!lowp_had_slot(&t, idx, &g, &j, &cached_g, &line, &chunk))
             continue;
-        float r = lds[g * Ls + j];
+        float r = lds[g * t.Ls + j];
         int out_bf16 = 0;
         if (final_pass) {
             r = r * scale;
@@ -310,20 +359,119 @@ __kernel void lowp_hadamard_strided(__global const uchar *x, ulong x_off, ulong 
 }
 
 /* ---- fused transform + block quantize (lowp_hadamard_quantize) ----------
- * Register path for power-of-two transform lengths n <= 32: one work-item
+ * Two kernels share the quantizer below: lowp_hadamard_quant_reg (power-of-
+ * two n <= 32, the whole transform in registers) and lowp_hadamard_quant_local
+ * (longer n, the transform of lowp_hadamard_local in local memory). Both
+ * read x once and write packed codes and scale bytes; t is never stored.
+ * With amax_pass = 1 they store nothing but the max |t| bits over finite
+ * values into ts[0] (local tree, then atomic_max: exact and order-free);
+ * the host then runs lowp_quant_tensor_scale (formats program) to fill
+ * ts[1..3]. ts: [0] amax, [1] s_enc, [2] s_dec, [3] mult (two-level only).
+ *
+ * Quantizer arguments (same order in both kernels):
+ *   L, B        group length along the axis (max(n, B)) and quant block
+ *   elem, bits, scale_f, scale_mode, two, sr, nonsat, clamp_tiny
+ *               element format, its storage bits (4, 6, 8), scale format,
+ *               MX scale rounding, two-level (NVFP4) or MX, stochastic
+ *               rounding, non-saturating overflow, clamp tiny scales
+ *   qseed, qstream  SR draws: lowp_philox_word(qseed, qstream, r*cols + c)
+ *   ts, amax_pass, codes, codes_off, scales, scales_off (byte offsets) */
+
+/* Magnitude bits of a block element for the block amax: NaN/Inf poison
+ * the block (quiet-NaN bits beat every finite magnitude). */
+inline uint lowp_had_amag(float v)
+{
+    const uint a = as_uint(v) & 0x7FFFFFFFu;
+    return a >= 0x7F800000u ? 0x7FC00000u : a;
+}
+
+/* Scale byte of a block from its amax bits; *key is what the element
+ * encoder needs: the two-level encode multiplier, or the MX scale byte. */
+inline uint lowp_had_block_scale(uint amax, int two, uint mult, uint s_dec, int elem, int scale_f, int scale_mode,
+                                 int clamp_tiny, uint *key)
+{
+    if (two) {
+        const uint sc = lowp_cc_block_scale2(amax, mult, scale_f, clamp_tiny);
+        *key = lowp_cc_block_enc2(scale_f, sc, s_dec);
+        return sc;
+    }
+    *key = lowp_cc_e8m0_scale(amax, scale_mode, elem);
+    return *key;
+}
+
+inline uint lowp_had_encode(int two, int elem, float v, uint key, int sr, uint rb, int nonsat)
+{
+    return two ? lowp_cc_elem_encode2(elem, as_uint(v), key, sr, rb)
+               : lowp_cc_elem_encode_mx(elem, as_uint(v), key, sr, rb, nonsat);
+}
+
+/* SR words of the 4 elements with logical indices idx0 + e*istep: one
+ * Philox block when they are 4 aligned consecutive indices (along rows),
+ * else one block per element (down a column). */
+inline uint4 lowp_had_sr_words(ulong qseed, ulong qstream, ulong idx0, ulong istep)
+{
+    if (istep == 1u && (idx0 & 3u) == 0u)
+        return lowp_philox_block(qseed, qstream, idx0 >> 2);
+    return (uint4)(lowp_philox_word(qseed, qstream, idx0), lowp_philox_word(qseed, qstream, idx0 + istep),
+                   lowp_philox_word(qseed, qstream, idx0 + 2u * istep),
+                   lowp_philox_word(qseed, qstream, idx0 + 3u * istep));
+}
+
+/* Four codes with storage indices s0..s0+3 (s0 % 4 == 0, so whole bytes:
+ * FP4 2, FP6 3, 8-bit 4; s0*bits/8 is the first). */
+inline void lowp_had_store_quad(__global uchar *codes, ulong codes_off, uint bits, ulong s0, uint4 c)
+{
+    const uint mask = (1u << bits) - 1u;
+    const uint w = (c.x & mask) | ((c.y & mask) << bits) | ((c.z & mask) << (2u * bits)) |
+                   ((c.w & mask) << (3u * bits));
+    __global uchar *b = codes + codes_off + s0 * bits / 8u;
+    for (uint k = 0; k < bits / 2u; ++k)
+        b[k] = (uchar)(w >> (8u * k));
+}
+
+/* The amax pass's end: the work-group's max of m (tree in lm, cap words)
+ * into ts[0]. Called by every work-item. */
+inline void lowp_had_amax_commit(uint m, __local uint *lm, uint cap, __global uint *ts)
+{
+    const uint lid = (uint)get_local_id(0), LS = (uint)get_local_size(0);
+    if (LS > cap) {
+        atomic_max(ts, m);
+        return;
+    }
+    lm[lid] = m;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint hh = 1u; hh < LS; hh <<= 1) {
+        if ((lid & (2u * hh - 1u)) == 0u && lid + hh < LS)
+            lm[lid] = max(lm[lid], lm[lid + hh]);
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (lid == 0u)
+        atomic_max(ts, lm[0]);
+}
+
+/* Where a block's codes, scale and SR draws go: element a of line `line`
+ * has storage index line*axis_len + a (codes are dense, column-major for
+ * BLOCK_COL), scale index line*(axis_len/B) + a/B and logical index
+ * r*cols + c. */
+inline void lowp_had_quant_pos(int axis_cols, ulong rows, ulong cols, ulong line, ulong a, uint B, ulong *s0,
+                               ulong *b, ulong *idx0, ulong *istep)
+{
+    const ulong axis_len = axis_cols ? rows : cols;
+    *s0 = line * axis_len + a;
+    *b = line * (axis_len / B) + a / B;
+    *idx0 = axis_cols ? a * cols + line : line * cols + a;
+    *istep = axis_cols ? cols : 1u;
+}
+
+/* Register path for power-of-two transform lengths n <= 32: one work-item
  * per group of L = max(n, B) <= 32 consecutive elements along the axis
  * (AXIS_ROWS: part of a row; AXIS_COLS: part of a column, neighbouring
  * work-items on neighbouring columns so loads are coalesced). It loads the
  * group, runs the normative steps 1-5 (signs, radix-2 stages, scale, inverse
  * signs; the same IEEE operations as lowp_cpu_hadamard), then quantizes the
- * L/B blocks with the shared codecs (kernels/codec.cl) and stores packed
- * codes and scale bytes: one read of x, one write of the codes.
- *   amax_pass = 1: no store; the max |value| bits over finite values go to
- *   ts[0] (local tree, then atomic_max: exact and order-free). The host then
- *   runs lowp_quant_tensor_scale (formats program) to fill ts[1..3].
- * ts: [0] amax, [1] s_enc, [2] s_dec, [3] mult (two-level only).
- * Grid-stride over items u = line-major groups; any 1-D local size. Loops run
- * to the constant LOWP_HAD_MAX_T with guards (rusticl, see above). */
+ * L/B blocks. Grid-stride over items u = line-major groups; any 1-D local
+ * size. Loops run to the constant LOWP_HAD_MAX_T with guards (rusticl, see
+ * above). */
 __kernel void lowp_hadamard_quant_reg(__global const uchar *x, ulong x_off, ulong x_ld, int x_bf16, ulong rows,
                                       ulong cols, int axis_cols, int sign_mode, ulong seed, ulong stream,
                                       __global const uint *sign_bits, uint n, int inverse, float scale, uint L,
@@ -393,70 +541,126 @@ __kernel void lowp_hadamard_quant_reg(__global const uchar *x, ulong x_off, ulon
                 continue;
             uint amax = 0u;
             for (uint e = 0; e < 32u; ++e) {
-                uint a = as_uint(v[(q0 + e) & 31u]) & 0x7FFFFFFFu;
-                if (a >= 0x7F800000u)
-                    a = 0x7FC00000u;
+                uint a = lowp_had_amag(v[(q0 + e) & 31u]);
                 if (e < B && a > amax)
                     amax = a;
             }
-            uint sc, enc = 0u;
-            if (two) {
-                sc = lowp_cc_block_scale2(amax, mult, scale_f, clamp_tiny);
-                enc = lowp_cc_block_enc2(scale_f, sc, s_dec);
-            } else {
-                sc = lowp_cc_e8m0_scale(amax, scale_mode, elem);
-            }
-            const ulong a = a0 + q0; /* first element of the block along the axis */
+            uint key;
+            const uint sc = lowp_had_block_scale(amax, two, mult, s_dec, elem, scale_f, scale_mode, clamp_tiny, &key);
             ulong s0, b, idx0, istep;
-            if (axis_cols) {
-                s0 = line * rows + a;
-                b = line * (rows / B) + a / B;
-                idx0 = a * cols + line;
-                istep = cols;
-            } else {
-                s0 = line * cols + a;
-                b = line * (cols / B) + a / B;
-                idx0 = line * cols + a;
-                istep = 1u;
-            }
+            lowp_had_quant_pos(axis_cols, rows, cols, line, a0 + q0, B, &s0, &b, &idx0, &istep);
             scales[scales_off + b] = (uchar)sc;
-            uint w = 0u, nw = 0u;
-            ulong byte = codes_off + s0 * bits / 8u;
-            for (uint e = 0; e < 32u; ++e) {
+            for (uint e = 0; e < 32u; e += 4u) {
                 if (e >= B)
                     break;
-                uint rb = sr ? lowp_philox_word(qseed, qstream, idx0 + e * istep) : 0u;
-                uint xb = as_uint(v[(q0 + e) & 31u]);
-                uint code = two ? lowp_cc_elem_encode2(elem, xb, enc, sr, rb)
-                                : lowp_cc_elem_encode_mx(elem, xb, sc, sr, rb, nonsat);
-                w |= (code & ((1u << bits) - 1u)) << nw;
-                nw += bits;
-                while (nw >= 8u && (nw == 8u || bits != 6u || nw == 24u)) {
-                    /* flush whole words: 8-bit every code, FP4 every 2, FP6 every 4 */
-                    uint nb = nw / 8u;
-                    for (uint t = 0; t < nb; ++t)
-                        codes[byte + t] = (uchar)(w >> (8u * t));
-                    byte += nb;
-                    w = 0u;
-                    nw = 0u;
-                }
+                const uint4 rb = sr ? lowp_had_sr_words(qseed, qstream, idx0 + e * istep, istep) : (uint4)(0u);
+                const uint4 c = (uint4)(lowp_had_encode(two, elem, v[(q0 + e) & 31u], key, sr, rb.x, nonsat),
+                                        lowp_had_encode(two, elem, v[(q0 + e + 1u) & 31u], key, sr, rb.y, nonsat),
+                                        lowp_had_encode(two, elem, v[(q0 + e + 2u) & 31u], key, sr, rb.z, nonsat),
+                                        lowp_had_encode(two, elem, v[(q0 + e + 3u) & 31u], key, sr, rb.w, nonsat));
+                lowp_had_store_quad(codes, codes_off, bits, s0 + e, c);
             }
         }
     }
+    if (amax_pass)
+        lowp_had_amax_commit(m, lm, 256u, ts);
+}
+
+/* Local-memory path for every other length the op accepts (n > 32 or not a
+ * power of two, n <= 4096, n % B == 0): the tile of lowp_hadamard_local
+ * (L = n: G whole vectors of one transform each), steps 1-3 by the same
+ * functions, then instead of its store loop:
+ *   Q1  one work-item per quant block (G*n/B of them): steps 4-5 in place
+ *       (t = r*scale, inverse signs), block amax, scale byte stored, the
+ *       encoder's key into lq;
+ *   Q2  one work-item per 4 consecutive elements: codes, stored as whole
+ *       bytes (consecutive work-items write consecutive bytes of a line).
+ * amax_pass = 1: steps 4 and the max |t| only (signs do not change |t|).
+ * Arguments 0-31 as lowp_hadamard_quant_reg (L = n), then the tile:
+ *   m, p, log2p, hm_bits   n = m*p, H_m rows as bits (lowp_hadamard_local)
+ *   G, chunk0              vectors per work-group; AXIS_COLS: first chunk of
+ *                          this launch (dimension 1 is split at 65535)
+ *   lds                    G*(n + axis_cols) floats
+ *   lq                     max(G*n/B, W) words
+ * Global size: AXIS_ROWS (ceil(rows*cols/n / G)*W, 1);
+ *              AXIS_COLS (ceil(cols / G)*W, chunks); any local size (W, 1). */
+__kernel void lowp_hadamard_quant_local(__global const uchar *x, ulong x_off, ulong x_ld, int x_bf16, ulong rows,
+                                        ulong cols, int axis_cols, int sign_mode, ulong seed, ulong stream,
+                                        __global const uint *sign_bits, uint n, int inverse, float scale, uint L,
+                                        uint B, int elem, uint bits, int scale_f, int scale_mode, int two, int sr,
+                                        int nonsat, int clamp_tiny, ulong qseed, ulong qstream, __global uint *ts,
+                                        int amax_pass, __global uchar *codes, ulong codes_off,
+                                        __global uchar *scales, ulong scales_off, uint m, uint p, uint log2p,
+                                        __global const uint *hm_bits, uint G, ulong chunk0, __local float *lds,
+                                        __local uint *lq)
+{
+    const uint lid = (uint)get_local_id(0), W = (uint)get_local_size(0);
+    const ulong axis_len = axis_cols ? rows : cols, cross = axis_cols ? cols : rows;
+    const lowp_had_tile t = lowp_had_tile_at(axis_cols, cross, axis_len / L, L, G, chunk0 + get_group_id(1));
+    lowp_had_tile_load(&t, x, x_off, x_ld, x_bf16, sign_mode, seed, stream, sign_bits, n, inverse, lds);
+    lowp_had_tile_stages(&t, m, p, log2p, hm_bits, lds);
+    const uint nb = L / B, nblk = G * nb;
+
     if (amax_pass) {
-        const uint lid = (uint)get_local_id(0), LS = (uint)get_local_size(0);
-        if (LS <= 256u) {
-            lm[lid] = m;
-            barrier(CLK_LOCAL_MEM_FENCE);
-            for (uint hh = 1u; hh < LS; hh <<= 1) {
-                if ((lid & (2u * hh - 1u)) == 0u && lid + hh < LS)
-                    lm[lid] = max(lm[lid], lm[lid + hh]);
-                barrier(CLK_LOCAL_MEM_FENCE);
-            }
-            if (lid == 0u)
-                atomic_max(ts, lm[0]);
-        } else {
-            atomic_max(ts, m);
+        uint mx = 0u;
+        for (uint idx = lid; idx < G * L; idx += W) {
+            const uint g = idx / L;
+            if (t.vbase + g >= t.nvec)
+                continue;
+            const uint a = as_uint(lds[g * t.Ls + idx - g * L] * scale) & 0x7FFFFFFFu;
+            if (a < 0x7F800000u && a > mx)
+                mx = a;
         }
+        lowp_had_amax_commit(mx, lq, nblk > W ? nblk : W, ts);
+        return;
+    }
+
+    uint s_dec = 0u, mult = 0u;
+    if (two) {
+        s_dec = ts[2];
+        mult = ts[3];
+    }
+    ulong line, chunk;
+    /* Q1. Each block is read starting at a different element (u mod B) so
+     * neighbouring work-items hit different banks; the amax is order-free. */
+    for (uint u = lid; u < nblk; u += W) {
+        const uint g = u / nb, j0 = (u - g * nb) * B;
+        if (!lowp_had_vector(&t, g, &line, &chunk))
+            continue;
+        __local float *blk = lds + g * t.Ls + j0;
+        uint amax = 0u;
+        for (uint i = 0; i < B; ++i) {
+            const uint e = (i + u) & (B - 1u);
+            float r = blk[e] * scale;
+            if (sign_mode != 0 && inverse)
+                r = lowp_had_flip(r, lowp_had_neg(sign_mode, seed, stream, sign_bits, j0 + e));
+            blk[e] = r;
+            amax = max(amax, lowp_had_amag(r));
+        }
+        uint key;
+        const uint sc = lowp_had_block_scale(amax, two, mult, s_dec, elem, scale_f, scale_mode, clamp_tiny, &key);
+        ulong s0, b, idx0, istep;
+        lowp_had_quant_pos(axis_cols, rows, cols, line, chunk * L + j0, B, &s0, &b, &idx0, &istep);
+        scales[scales_off + b] = (uchar)sc;
+        lq[u] = key;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+
+    /* Q2 */
+    const uint nq = L / 4u;
+    for (uint q = lid; q < G * nq; q += W) {
+        const uint g = q / nq, j0 = (q - g * nq) * 4u;
+        if (!lowp_had_vector(&t, g, &line, &chunk))
+            continue;
+        const uint key = lq[g * nb + j0 / B];
+        ulong s0, b, idx0, istep;
+        lowp_had_quant_pos(axis_cols, rows, cols, line, chunk * L + j0, B, &s0, &b, &idx0, &istep);
+        const uint4 rb = sr ? lowp_had_sr_words(qseed, qstream, idx0, istep) : (uint4)(0u);
+        __local const float *e = lds + g * t.Ls + j0;
+        const uint4 c = (uint4)(lowp_had_encode(two, elem, e[0], key, sr, rb.x, nonsat),
+                                lowp_had_encode(two, elem, e[1], key, sr, rb.y, nonsat),
+                                lowp_had_encode(two, elem, e[2], key, sr, rb.z, nonsat),
+                                lowp_had_encode(two, elem, e[3], key, sr, rb.w, nonsat));
+        lowp_had_store_quad(codes, codes_off, bits, s0, c);
     }
 }

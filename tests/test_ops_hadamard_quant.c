@@ -24,6 +24,7 @@ struct qcfg {
     struct lowp_hadamard_desc h;
     struct lowp_quant_desc q;
     uint64_t salt;
+    size_t inf_at; /* input element set to +Inf (0: none) */
 };
 
 static void describe(const struct qcfg *c, char *out, size_t len)
@@ -66,6 +67,8 @@ static void run_qcfg(struct th *t, lowp_context *ctx, const struct qcfg *c)
     th_fill_uniform(f, xn, -4.0f, 4.0f, c->salt);
     for (size_t i = 0; i < xn; i += 37)
         f[i] *= 40.0f; /* outliers: uneven block scales */
+    if (c->inf_at != 0)
+        f[c->inf_at] = INFINITY; /* poisons one vector's blocks; the tensor amax skips it */
     for (size_t i = 0; i < xn; ++i)
         lowp_hadamard_store(xh, h->dtype_in, i, f[i]);
     lowp_hadamard_signs_philox(h->seed + 7, h->stream, lowp_hadamard_desc_length(h), bits);
@@ -99,7 +102,15 @@ static void run_qcfg(struct th *t, lowp_context *ctx, const struct qcfg *c)
         !th_guarded_read(t, what, bc, cb, 1, uc) || !th_guarded_read(t, what, bsc, ns, 1, us) ||
         !th_guarded_read(t, what, bts, 1, 4, &uts))
         goto done;
-    /* The fused op, into the same (now dirty) buffers. */
+    /* The fused op, into the same buffers refilled with junk, so a code or
+     * scale it fails to write cannot pass for the pair's. */
+    memset(gc, 0x5A, cb);
+    memset(gs, 0x5A, ns);
+    gts = -1.0f;
+    if (!th_ok(t, lowp_buffer_write(bc, TH_GUARD, gc, cb), "junk codes") ||
+        !th_ok(t, lowp_buffer_write(bsc, TH_GUARD, gs, ns), "junk scales") ||
+        !th_ok(t, lowp_buffer_write(bts, TH_GUARD * 4, &gts, 4), "junk tensor scale"))
+        goto done;
     if (!th_ok(t, lowp_hadamard_quantize(ctx, h, q, bx, TH_GUARD, bc, TH_GUARD, bsc, TH_GUARD, two ? bts : NULL,
                                          TH_GUARD, bs),
                what) ||
@@ -143,6 +154,42 @@ static struct qcfg make(uint64_t rows, uint64_t cols, lowp_hadamard_axis axis, u
     c.q.seed = 99 + salt;
     c.q.stream = 3;
     c.salt = salt;
+    c.inf_at = 0;
+    return c;
+}
+
+/* c quantized to MX element format f instead (8-bit or 6-bit codes), with
+ * the same shape, layout, ld, rounding and SR key. */
+static struct qcfg with_mx(struct qcfg c, enum lowp_format f)
+{
+    struct lowp_quant_desc q = lowp_quant_desc_mx(c.q.rows, c.q.cols, f);
+    q.layout = c.q.layout;
+    q.ld = c.q.ld;
+    q.rounding = c.q.rounding;
+    q.seed = c.q.seed;
+    q.stream = c.q.stream;
+    c.q = q;
+    return c;
+}
+
+/* c with a bf16 input at row stride ld_in, the inverse transform and signs sm. */
+static struct qcfg bf16_inverse(struct qcfg c, uint64_t ld_in, lowp_hadamard_signs sm)
+{
+    c.h.dtype_in = LOWP_HADAMARD_DTYPE_BF16;
+    c.h.ld_in = ld_in;
+    c.h.inverse = 1;
+    c.h.sign_mode = sm;
+    return c;
+}
+
+/* c with row strides ld_in, ld_out (> cols) and a given tensor amax 50
+ * with clamp_tiny (one pass for NVFP4). */
+static struct qcfg strided_given_amax(struct qcfg c, uint64_t ld_in, uint64_t ld_out)
+{
+    c.h.ld_in = ld_in;
+    c.h.ld_out = c.q.ld = ld_out;
+    c.q.tensor_amax = 50.0f;
+    c.q.clamp_tiny_scale = 1;
     return c;
 }
 
@@ -176,30 +223,95 @@ static void test_variants(struct th *t, lowp_context *ctx)
     run_qcfg(t, ctx, &c);
     c = make(64, 40, LOWP_HADAMARD_AXIS_COLS, 4, 1, LOWP_ROUNDING_SR, 44); /* n < B = 16 */
     run_qcfg(t, ctx, &c);
-    c = make(48, 64, LOWP_HADAMARD_AXIS_COLS, 16, 1, LOWP_ROUNDING_RNE, 45);
-    c.h.dtype_in = LOWP_HADAMARD_DTYPE_BF16;
-    c.h.ld_in = 70;
-    c.h.inverse = 1;
+    c = bf16_inverse(make(48, 64, LOWP_HADAMARD_AXIS_COLS, 16, 1, LOWP_ROUNDING_RNE, 45), 70,
+                     LOWP_HADAMARD_SIGNS_USER);
+    run_qcfg(t, ctx, &c);
+    c = strided_given_amax(make(32, 64, LOWP_HADAMARD_AXIS_ROWS, 32, 1, LOWP_ROUNDING_SR, 46), 72, 80);
     c.h.sign_mode = LOWP_HADAMARD_SIGNS_USER;
     run_qcfg(t, ctx, &c);
-    c = make(32, 64, LOWP_HADAMARD_AXIS_ROWS, 32, 1, LOWP_ROUNDING_SR, 46);
-    c.h.ld_in = 72;
-    c.h.ld_out = c.q.ld = 80;
-    c.q.tensor_amax = 50.0f;
-    c.q.clamp_tiny_scale = 1;
-    c.h.sign_mode = LOWP_HADAMARD_SIGNS_USER;
-    run_qcfg(t, ctx, &c);
-    c = make(32, 64, LOWP_HADAMARD_AXIS_ROWS, 16, 0, LOWP_ROUNDING_SR, 47);
-    c.q = lowp_quant_desc_mx(32, 64, LOWP_FORMAT_E4M3); /* 8-bit codes */
-    c.q.rounding = LOWP_ROUNDING_SR;
+    c = with_mx(make(32, 64, LOWP_HADAMARD_AXIS_ROWS, 16, 0, LOWP_ROUNDING_SR, 47), LOWP_FORMAT_E4M3);
     c.q.scale_mode = LOWP_SCALE_RCEIL;
     run_qcfg(t, ctx, &c);
-    c = make(64, 32, LOWP_HADAMARD_AXIS_COLS, 32, 0, LOWP_ROUNDING_RNE, 48);
-    c.q = lowp_quant_desc_mx(64, 32, LOWP_FORMAT_E3M2); /* 6-bit codes */
-    c.q.layout = LOWP_BLOCK_COL;
+    c = with_mx(make(64, 32, LOWP_HADAMARD_AXIS_COLS, 32, 0, LOWP_ROUNDING_RNE, 48), LOWP_FORMAT_E3M2);
     c.h.scale_mode = LOWP_HADAMARD_SCALE_NONE;
     run_qcfg(t, ctx, &c);
     c = make(2048, 16, LOWP_HADAMARD_AXIS_COLS, 16, 1, LOWP_ROUNDING_SR, 49); /* many work-items */
+    run_qcfg(t, ctx, &c);
+}
+
+/* Transforms longer than 32 (lowp_hadamard_quant_local on OpenCL): the
+ * recipe matrix MXFP4/NVFP4 x RNE/SR x rows/cols at n = 64, 256 and whole
+ * rows of 4096 / whole columns of 1024 (groups with a partial last tile of
+ * vectors), then 12/20/28*2^k lengths, bf16 input with strides, inverse
+ * and USER signs, a given amax, no signs with a custom scale, an Inf, and
+ * 8-bit and 6-bit codes. */
+static void test_long(struct th *t, lowp_context *ctx)
+{
+    uint64_t salt = 100;
+    for (int nv = 0; nv < 2; ++nv)
+        for (int sr = 0; sr < 2; ++sr)
+            for (int k = 0; k < 3; ++k) {
+                static const uint64_t rows_shape[3][2] = {{24, 192}, {20, 512}, {3, 4096}}; /* rows x cols */
+                static const uint64_t cols_shape[3][2] = {{128, 40}, {512, 24}, {1024, 8}};
+                static const uint32_t len[3] = {64, 256, 0};
+                const enum lowp_rounding rnd = sr ? LOWP_ROUNDING_SR : LOWP_ROUNDING_RNE;
+                struct qcfg c = make(rows_shape[k][0], rows_shape[k][1], LOWP_HADAMARD_AXIS_ROWS, len[k], nv, rnd,
+                                     salt++);
+                run_qcfg(t, ctx, &c);
+                c = make(cols_shape[k][0], cols_shape[k][1], LOWP_HADAMARD_AXIS_COLS, len[k], nv, rnd, salt++);
+                run_qcfg(t, ctx, &c);
+            }
+    /* 12/20/28*2^k: rows, cols, axis (1 = cols), n (0 = whole axis), NVFP4, SR */
+    static const struct {
+        uint64_t rows, cols;
+        int axis_cols;
+        uint32_t n;
+        int nv, sr;
+    } mlen[] = {
+        {12, 160, 0, 80, 1, 1},     /* 20*4 */
+        {10, 224, 0, 112, 1, 0},    /* 28*4 */
+        {192, 20, 1, 96, 0, 1},     /* 12*8 */
+        {160, 36, 1, 160, 0, 0},    /* 20*8, whole column */
+        {2, 3072, 0, 0, 0, 1},      /* 12*256, whole row */
+        {1792, 3, 1, 0, 1, 1},      /* 28*64, whole column */
+        {3, 2560, 0, 0, 1, 0},      /* 20*128, whole row */
+    };
+    struct qcfg c;
+    for (size_t i = 0; i < sizeof mlen / sizeof mlen[0]; ++i) {
+        c = make(mlen[i].rows, mlen[i].cols, mlen[i].axis_cols ? LOWP_HADAMARD_AXIS_COLS : LOWP_HADAMARD_AXIS_ROWS,
+                 mlen[i].n, mlen[i].nv, mlen[i].sr ? LOWP_ROUNDING_SR : LOWP_ROUNDING_RNE, 130 + i);
+        run_qcfg(t, ctx, &c);
+    }
+    c = bf16_inverse(make(12, 512, LOWP_HADAMARD_AXIS_ROWS, 256, 1, LOWP_ROUNDING_SR, 137), 520,
+                     LOWP_HADAMARD_SIGNS_USER);
+    run_qcfg(t, ctx, &c);
+    c = bf16_inverse(make(256, 24, LOWP_HADAMARD_AXIS_COLS, 128, 0, LOWP_ROUNDING_SR, 138), 29,
+                     LOWP_HADAMARD_SIGNS_PHILOX);
+    run_qcfg(t, ctx, &c);
+    c = strided_given_amax(make(8, 1024, LOWP_HADAMARD_AXIS_ROWS, 512, 1, LOWP_ROUNDING_SR, 139), 1030, 1040);
+    run_qcfg(t, ctx, &c);
+    c = make(128, 40, LOWP_HADAMARD_AXIS_COLS, 64, 1, LOWP_ROUNDING_RNE, 140);
+    c.h.sign_mode = LOWP_HADAMARD_SIGNS_NONE;
+    c.h.scale_mode = LOWP_HADAMARD_SCALE_CUSTOM;
+    c.h.scale = 0.3f;
+    run_qcfg(t, ctx, &c);
+    c = make(6, 256, LOWP_HADAMARD_AXIS_ROWS, 0, 1, LOWP_ROUNDING_SR, 141);
+    c.inf_at = 256 + 3; /* row 1 */
+    run_qcfg(t, ctx, &c);
+    c = with_mx(make(4, 1024, LOWP_HADAMARD_AXIS_ROWS, 0, 0, LOWP_ROUNDING_SR, 142), LOWP_FORMAT_E4M3);
+    c.q.scale_mode = LOWP_SCALE_RCEIL;
+    run_qcfg(t, ctx, &c);
+    c = with_mx(make(256, 12, LOWP_HADAMARD_AXIS_COLS, 256, 0, LOWP_ROUNDING_SR, 143), LOWP_FORMAT_E3M2);
+    run_qcfg(t, ctx, &c);
+    c = with_mx(make(3, 2048, LOWP_HADAMARD_AXIS_ROWS, 0, 0, LOWP_ROUNDING_RNE, 144), LOWP_FORMAT_E2M3);
+    run_qcfg(t, ctx, &c);
+}
+
+/* AXIS_COLS with more than 65535 chunks: the launch is split along
+ * NDRange dimension 1 (chunk0). */
+static void test_long_tall(struct th *t, lowp_context *ctx)
+{
+    struct qcfg c = make((65535u + 3u) * 64u, 1, LOWP_HADAMARD_AXIS_COLS, 64, 1, LOWP_ROUNDING_SR, 150);
     run_qcfg(t, ctx, &c);
 }
 
@@ -256,6 +368,8 @@ done:
 const struct th_case th_hadamard_quant_cases[] = {
     {"hadamard_quant_recipes", test_recipes, 1},
     {"hadamard_quant_variants", test_variants, 1},
+    {"hadamard_quant_long", test_long, 1},
+    {"hadamard_quant_long_tall", test_long_tall, 0},
     {"hadamard_quant_bad_args", test_quant_bad_args, 0},
 };
 const size_t th_hadamard_quant_case_count = sizeof th_hadamard_quant_cases / sizeof th_hadamard_quant_cases[0];

@@ -49,9 +49,8 @@ static lowp_status const_buffer(struct lowp_cl_context *cl, const uint32_t *word
     return LOWP_OK;
 }
 
-/* The hm_bits buffer for the plan (the zero word when m = 1). */
-static lowp_status hm_buffer(struct lowp_context *ctx, const struct lowp_hadamard_plan *pl, int inverse,
-                             cl_mem *out)
+lowp_status lowp_cl_hadamard_hm(struct lowp_context *ctx, const struct lowp_hadamard_plan *pl, int inverse,
+                                cl_mem *out)
 {
     struct lowp_cl_context *cl = lowp_cl_impl(ctx);
     if (cl->hadamard == NULL) {
@@ -75,10 +74,25 @@ static lowp_status hm_buffer(struct lowp_context *ctx, const struct lowp_hadamar
     return LOWP_OK;
 }
 
+cl_ulong lowp_cl_hadamard_kernel_lds(struct lowp_context *ctx, cl_kernel k, const cl_uint *local_args, int count)
+{
+    /* CL_KERNEL_LOCAL_MEM_SIZE includes the __local arguments as last set,
+     * i.e. the previous call's tile: shrink them to one word first, or a
+     * second call would plan with that much less local memory. */
+    for (int i = 0; i < count; ++i)
+        if (clSetKernelArg(k, local_args[i], sizeof(cl_uint), NULL) != CL_SUCCESS)
+            return 0;
+    cl_ulong used = 0;
+    if (clGetKernelWorkGroupInfo(k, lowp_cl_impl(ctx)->device, CL_KERNEL_LOCAL_MEM_SIZE, sizeof used, &used, NULL) !=
+        CL_SUCCESS)
+        return 0;
+    return used;
+}
+
 lowp_status lowp_cl_hadamard_zero(struct lowp_context *ctx, cl_mem *out)
 {
     const struct lowp_hadamard_plan one = {.m = 1};
-    return hm_buffer(ctx, &one, 0, out);
+    return lowp_cl_hadamard_hm(ctx, &one, 0, out);
 }
 
 /* Buffers and arguments shared by every pass of one op call. */
@@ -214,10 +228,8 @@ lowp_status lowp_cl_hadamard(struct lowp_context *ctx, const struct lowp_hadamar
     size_t max_wg = lowp_cl_local_size(ctx, kl, 256, 256), ws = lowp_cl_local_size(ctx, ks, 256, 256);
     if (ws < max_wg)
         max_wg = ws;
-    cl_ulong kernel_lds = 0;
-    if (clGetKernelWorkGroupInfo(kl, cl->device, CL_KERNEL_LOCAL_MEM_SIZE, sizeof kernel_lds, &kernel_lds, NULL) !=
-        CL_SUCCESS)
-        kernel_lds = 0;
+    static const cl_uint lds_arg[] = {25};
+    const cl_ulong kernel_lds = lowp_cl_hadamard_kernel_lds(ctx, kl, lds_arg, 1);
     const uint64_t dev_lds = ctx->device.info.local_mem_bytes;
     struct lowp_hadamard_launch ln;
     LOWP_TRY(lowp_hadamard_launch_make(desc, dev_lds > kernel_lds ? dev_lds - kernel_lds : 0, max_wg, &ln));
@@ -232,7 +244,7 @@ lowp_status lowp_cl_hadamard(struct lowp_context *ctx, const struct lowp_hadamar
                        (unsigned long long)ln.work_bytes);
         LOWP_TRY(lowp_cl_scratch(ctx, 0, (size_t)ln.work_bytes, &c.mem[LOWP_HADAMARD_BUF_WORK]));
     }
-    LOWP_TRY(hm_buffer(ctx, &ln.plan, desc->inverse, &c.hm));
+    LOWP_TRY(lowp_cl_hadamard_hm(ctx, &ln.plan, desc->inverse, &c.hm));
     c.signs = desc->sign_mode == LOWP_HADAMARD_SIGNS_USER ? (cl_mem)sign_bits->handle : cl->hadamard->zero;
 
     for (int i = 0; i < ln.npasses; ++i) {

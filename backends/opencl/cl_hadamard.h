@@ -15,6 +15,17 @@ lowp_status lowp_cl_hadamard_quantize(struct lowp_context *ctx, const struct low
                                       size_t scales_offset, struct lowp_buffer *tensor_scale, size_t ts_offset,
                                       const struct lowp_buffer *sign_bits);
 
+struct lowp_hadamard_plan;
+
+/* The hm_bits buffer of a plan (rows of H_m, or H_m^T when inverse; the
+ * zero word when m = 1), uploaded once per context. */
+lowp_status lowp_cl_hadamard_hm(struct lowp_context *ctx, const struct lowp_hadamard_plan *pl, int inverse,
+                                cl_mem *out);
+
+/* Local memory kernel k uses besides its __local arguments (indices
+ * local_args[0..count)), for lowp_hadamard_launch_make; 0 if unknown. */
+cl_ulong lowp_cl_hadamard_kernel_lds(struct lowp_context *ctx, cl_kernel k, const cl_uint *local_args, int count);
+
 /* The per-context zero word, bound where sign_bits / hm_bits are unused. */
 lowp_status lowp_cl_hadamard_zero(struct lowp_context *ctx, cl_mem *out);
 
