@@ -285,7 +285,21 @@ void lowp_cpu_bias_add(const struct lowp_bias_desc *d, const float *b, float *y)
     CHUNKED(d->rows, grain_rows(d->cols), lowp_ref_bias_add_rows(d, b, y, lo, hi));
 }
 
+/* db[c] += dy[r][c] for r ascending, like lowp_ref_bias_grad_cols, but row
+ * by row over the thread's columns: contiguous reads and a loop across
+ * columns that vectorizes, with every column's float sum in the same order
+ * (the same bits). */
+static void bias_grad_cols(const struct lowp_bias_desc *d, const float *dy, float *db, size_t c0, size_t c1)
+{
+    float *out = db + d->b_offset;
+    for (size_t r = 0; r < d->rows; ++r) {
+        const float *row = dy + d->y_offset + r * d->cols;
+        for (size_t c = c0; c < c1; ++c)
+            out[c] += row[c];
+    }
+}
+
 void lowp_cpu_bias_grad(const struct lowp_bias_desc *d, const float *dy, float *db)
 {
-    CHUNKED(d->cols, 16, lowp_ref_bias_grad_cols(d, dy, db, lo, hi));
+    CHUNKED(d->cols, 64, bias_grad_cols(d, dy, db, lo, hi));
 }
