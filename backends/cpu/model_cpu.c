@@ -59,11 +59,21 @@ void lowp_cpu_rope(const struct lowp_rope_desc *d, const float *table, float *x)
     CHUNKED(d->rows, grain_rows(d->heads * d->head_dim), lowp_ref_rope_rows(d, table, x, lo, hi));
 }
 
+/* x86 with GCC: AVX2 clones of the hot fp32 loops, picked at load time
+ * (eight lanes instead of four). They run the same IEEE operations per
+ * element in the same order (dot8 keeps its eight partial sums, contraction
+ * stays off), so the bits do not change. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define CPU_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CPU_CLONES
+#endif
+
 /* ---- attention in fp32: one thread owns a (batch, head) pair, so dK and
  * dV can be accumulated in the same pass as dQ, in a fixed (i, j) order.
  * Scores of one query row live in a T-float scratch: nothing T x T. */
 
-static float dot8(const float *a, const float *b, size_t n)
+static inline float dot8(const float *a, const float *b, size_t n)
 {
     float part[8] = {0};
     size_t i = 0;
@@ -84,88 +94,101 @@ static float keep_of(const struct lowp_attn_desc *d, size_t bh, size_t i, size_t
     return lowp_model_keep(lowp_philox_word(d->seed, d->stream, index), d->dropout) ? keep_scale : 0.0f;
 }
 
-lowp_status lowp_cpu_attention_forward(const struct lowp_attn_desc *d, const float *qkv, float *out, float *lse)
+/* Forward of one (batch, head) pair bh; s: T floats of scratch. */
+CPU_CLONES
+static void attention_forward_bh(const struct lowp_attn_desc *d, const float *qkv, float *out, float *lse, size_t bh,
+                                 float *s)
 {
     const size_t T = d->seq, H = d->heads, hs = d->head_dim, C = H * hs, stride = 3 * C;
     const float scale = 1.0f / sqrtf((float)hs), keep_scale = 1.0f / (1.0f - d->dropout);
+    const size_t b = bh / H, h = bh % H;
+    const float *base = qkv + d->qkv_offset + b * T * stride;
+    for (size_t i = 0; i < T; ++i) {
+        const float *q = base + i * stride + h * hs;
+        float mx = -INFINITY, sum = 0.0f;
+        for (size_t j = 0; j <= i; ++j) {
+            s[j] = dot8(q, base + j * stride + C + h * hs, hs) * scale;
+            mx = s[j] > mx ? s[j] : mx;
+        }
+        for (size_t j = 0; j <= i; ++j) {
+            s[j] = expf(s[j] - mx);
+            sum += s[j];
+        }
+        float inv = 1.0f / sum, *o = out + d->out_offset + (b * T + i) * C + h * hs;
+        for (size_t e = 0; e < hs; ++e)
+            o[e] = 0.0f;
+        for (size_t j = 0; j <= i; ++j) {
+            float w = s[j] * inv * keep_of(d, bh, i, j, keep_scale);
+            const float *v = base + j * stride + 2 * C + h * hs;
+            for (size_t e = 0; e < hs; ++e)
+                o[e] += w * v[e];
+        }
+        lse[d->lse_offset + bh * T + i] = mx + logf(sum);
+    }
+}
+
+lowp_status lowp_cpu_attention_forward(const struct lowp_attn_desc *d, const float *qkv, float *out, float *lse)
+{
     int failed = 0;
 #pragma omp parallel reduction(| : failed)
     {
-        float *s = malloc(T * sizeof *s);
+        float *s = malloc(d->seq * sizeof *s);
         failed |= s == NULL;
 #pragma omp for schedule(dynamic, 1)
-        for (long bhl = 0; bhl < (long)(d->batch * H); ++bhl) {
-            if (s == NULL)
-                continue;
-            size_t bh = (size_t)bhl, b = bh / H, h = bh % H;
-            const float *base = qkv + d->qkv_offset + b * T * stride;
-            for (size_t i = 0; i < T; ++i) {
-                const float *q = base + i * stride + h * hs;
-                float mx = -INFINITY, sum = 0.0f;
-                for (size_t j = 0; j <= i; ++j) {
-                    s[j] = dot8(q, base + j * stride + C + h * hs, hs) * scale;
-                    mx = s[j] > mx ? s[j] : mx;
-                }
-                for (size_t j = 0; j <= i; ++j) {
-                    s[j] = expf(s[j] - mx);
-                    sum += s[j];
-                }
-                float inv = 1.0f / sum, *o = out + d->out_offset + (b * T + i) * C + h * hs;
-                for (size_t e = 0; e < hs; ++e)
-                    o[e] = 0.0f;
-                for (size_t j = 0; j <= i; ++j) {
-                    float w = s[j] * inv * keep_of(d, bh, i, j, keep_scale);
-                    const float *v = base + j * stride + 2 * C + h * hs;
-                    for (size_t e = 0; e < hs; ++e)
-                        o[e] += w * v[e];
-                }
-                lse[d->lse_offset + bh * T + i] = mx + logf(sum);
-            }
-        }
+        for (long bhl = 0; bhl < (long)(d->batch * d->heads); ++bhl)
+            if (s != NULL)
+                attention_forward_bh(d, qkv, out, lse, (size_t)bhl, s);
         free(s);
     }
     return failed ? lowp_error(LOWP_ERR_OUT_OF_MEMORY, "lowp_cpu_attention_forward: out of host memory") : LOWP_OK;
 }
 
-lowp_status lowp_cpu_attention_backward(const struct lowp_attn_desc *d, const float *qkv, const float *out,
-                                        const float *lse, const float *dout, float *dqkv, float *delta)
+/* Backward of one (batch, head) pair bh. */
+CPU_CLONES
+static void attention_backward_bh(const struct lowp_attn_desc *d, const float *qkv, const float *out, const float *lse,
+                                  const float *dout, float *dqkv, float *delta, size_t bh)
 {
     const size_t T = d->seq, H = d->heads, hs = d->head_dim, C = H * hs, stride = 3 * C;
     const float scale = 1.0f / sqrtf((float)hs), keep_scale = 1.0f / (1.0f - d->dropout);
-#pragma omp parallel for schedule(dynamic, 1)
-    for (long bhl = 0; bhl < (long)(d->batch * H); ++bhl) {
-        size_t bh = (size_t)bhl, b = bh / H, h = bh % H;
-        const float *base = qkv + d->qkv_offset + b * T * stride;
-        float *dbase = dqkv + d->dqkv_offset + b * T * stride;
-        const float *ob = out + d->out_offset + b * T * C + h * hs, *dob = dout + d->dout_offset + b * T * C + h * hs;
-        for (size_t j = 0; j < T; ++j)
-            for (size_t e = 0; e < hs; ++e)
-                dbase[j * stride + C + h * hs + e] = dbase[j * stride + 2 * C + h * hs + e] = 0.0f;
-        for (size_t i = 0; i < T; ++i) {
-            const float *q = base + i * stride + h * hs, *dO = dob + i * C;
-            float di = dot8(dO, ob + i * C, hs), l = lse[d->lse_offset + bh * T + i];
-            delta[d->delta_offset + bh * T + i] = di;
-            float *dq = dbase + i * stride + h * hs;
-            for (size_t e = 0; e < hs; ++e)
-                dq[e] = 0.0f;
-            for (size_t j = 0; j <= i; ++j) {
-                const float *k = base + j * stride + C + h * hs, *v = base + j * stride + 2 * C + h * hs;
-                float p = expf(dot8(q, k, hs) * scale - l), keep = keep_of(d, bh, i, j, keep_scale);
-                float ds = p * (dot8(dO, v, hs) * keep - di), pk = p * keep;
-                float *dk = dbase + j * stride + C + h * hs, *dv = dbase + j * stride + 2 * C + h * hs;
-                for (size_t e = 0; e < hs; ++e) {
-                    dq[e] += ds * k[e];
-                    dk[e] += ds * q[e];
-                    dv[e] += pk * dO[e];
-                }
+    const size_t b = bh / H, h = bh % H;
+    const float *base = qkv + d->qkv_offset + b * T * stride;
+    float *dbase = dqkv + d->dqkv_offset + b * T * stride;
+    const float *ob = out + d->out_offset + b * T * C + h * hs, *dob = dout + d->dout_offset + b * T * C + h * hs;
+    for (size_t j = 0; j < T; ++j)
+        for (size_t e = 0; e < hs; ++e)
+            dbase[j * stride + C + h * hs + e] = dbase[j * stride + 2 * C + h * hs + e] = 0.0f;
+    for (size_t i = 0; i < T; ++i) {
+        const float *q = base + i * stride + h * hs, *dO = dob + i * C;
+        float di = dot8(dO, ob + i * C, hs), l = lse[d->lse_offset + bh * T + i];
+        delta[d->delta_offset + bh * T + i] = di;
+        float *dq = dbase + i * stride + h * hs;
+        for (size_t e = 0; e < hs; ++e)
+            dq[e] = 0.0f;
+        for (size_t j = 0; j <= i; ++j) {
+            const float *k = base + j * stride + C + h * hs, *v = base + j * stride + 2 * C + h * hs;
+            float p = expf(dot8(q, k, hs) * scale - l), keep = keep_of(d, bh, i, j, keep_scale);
+            float ds = p * (dot8(dO, v, hs) * keep - di), pk = p * keep;
+            float *dk = dbase + j * stride + C + h * hs, *dv = dbase + j * stride + 2 * C + h * hs;
+            for (size_t e = 0; e < hs; ++e) {
+                dq[e] += ds * k[e];
+                dk[e] += ds * q[e];
+                dv[e] += pk * dO[e];
             }
-            for (size_t e = 0; e < hs; ++e)
-                dq[e] *= scale;
         }
-        for (size_t j = 0; j < T; ++j)
-            for (size_t e = 0; e < hs; ++e)
-                dbase[j * stride + C + h * hs + e] *= scale;
+        for (size_t e = 0; e < hs; ++e)
+            dq[e] *= scale;
     }
+    for (size_t j = 0; j < T; ++j)
+        for (size_t e = 0; e < hs; ++e)
+            dbase[j * stride + C + h * hs + e] *= scale;
+}
+
+lowp_status lowp_cpu_attention_backward(const struct lowp_attn_desc *d, const float *qkv, const float *out,
+                                        const float *lse, const float *dout, float *dqkv, float *delta)
+{
+#pragma omp parallel for schedule(dynamic, 1)
+    for (long bhl = 0; bhl < (long)(d->batch * d->heads); ++bhl)
+        attention_backward_bh(d, qkv, out, lse, dout, dqkv, delta, (size_t)bhl);
     return LOWP_OK;
 }
 
@@ -204,16 +227,7 @@ static inline float act_sigmoid(float z)
     return 1.0f / (1.0f + act_exp(-z));
 }
 
-/* x86 with GCC: an AVX2 clone of the two row loops, picked at load time
- * (eight lanes instead of four; the same IEEE operations per element, and
- * contraction stays off, so the bits do not change). */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define ACT_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define ACT_CLONES
-#endif
-
-ACT_CLONES
+CPU_CLONES
 static void act_forward_rows(const struct lowp_act_desc *d, const float *in, float *out, size_t r0, size_t r1)
 {
     const size_t F = d->hidden;
@@ -231,7 +245,7 @@ static void act_forward_rows(const struct lowp_act_desc *d, const float *in, flo
     }
 }
 
-ACT_CLONES
+CPU_CLONES
 static void act_backward_rows(const struct lowp_act_desc *d, const float *in, const float *dout, float *din,
                               size_t r0, size_t r1)
 {
