@@ -86,7 +86,7 @@ static inline float dot8(const float *a, const float *b, size_t n)
     return s;
 }
 
-static float keep_of(const struct lowp_attn_desc *d, size_t bh, size_t i, size_t j, float keep_scale)
+static inline float keep_of(const struct lowp_attn_desc *d, size_t bh, size_t i, size_t j, float keep_scale)
 {
     if (d->dropout <= 0.0f)
         return 1.0f;
