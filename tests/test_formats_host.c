@@ -511,7 +511,7 @@ static void test_layouts_and_cpu(void)
  * the scalar path); every layout, RNE and SR, ue4m3 and ue5m3 scales,
  * with and without statistics, fake-quantize out of place and in place;
  * COL also with a column count that is not a multiple of 8. */
-static void nvfp4_lanes_case(size_t R, size_t C, int lay, int rnd, int sf, int special)
+static void lanes_case(size_t R, size_t C, int lay, int rnd, int sf, int special, int mx, int ef, int mode, int nonsat)
 {
     float *x = malloc(R * C * sizeof *x), *y1 = malloc(R * C * sizeof *y1), *y2 = malloc(R * C * sizeof *y2);
     uint8_t *c1 = malloc(R * C), *c2 = malloc(R * C), *s1 = malloc(R * C), *s2 = malloc(R * C);
@@ -525,10 +525,15 @@ static void nvfp4_lanes_case(size_t R, size_t C, int lay, int rnd, int sf, int s
             x[i] = sp[(g_rng >> 20) % 5];
         }
     }
-    struct lowp_quant_desc d = lowp_quant_desc_nvfp4(R, C);
+    struct lowp_quant_desc d = mx ? lowp_quant_desc_mx(R, C, (enum lowp_format)ef) : lowp_quant_desc_nvfp4(R, C);
     d.layout = (enum lowp_block_layout)lay;
     d.rounding = (enum lowp_rounding)rnd;
-    d.scale_format = (enum lowp_format)sf;
+    if (mx) {
+        d.scale_mode = (enum lowp_scale_mode)mode;
+        d.overflow = nonsat ? LOWP_OVERFLOW_NONSAT : LOWP_OVERFLOW_SATURATE;
+    } else {
+        d.scale_format = (enum lowp_format)sf;
+    }
     d.seed = 77; d.stream = (uint64_t)(lay * 2 + rnd);
     size_t cb = 0, ns = 0;
     float t1 = 0, t2 = 0, t3 = 0;
@@ -544,9 +549,15 @@ static void nvfp4_lanes_case(size_t R, size_t C, int lay, int rnd, int sf, int s
     memcpy(y2, x, R * C * sizeof *x);
     int ok_inplace = lowp_cpu_fake_quantize(&d, y2, y2, NULL) == LOWP_OK && !memcmp(y1, y2, R * C * sizeof *y1);
     CHECK(ok_stats && ok_plain && ok_fake && ok_inplace,
-          "nvfp4 lanes vs reference: %zux%zu layout %d %s scale %d%s: stats %d, codes %d, fake %d, in place %d", R, C,
-          lay, rnd ? "SR" : "RNE", sf, special ? " with specials" : "", ok_stats, ok_plain, ok_fake, ok_inplace);
+          "%s lanes vs reference: %zux%zu elem %d layout %d %s scale %d mode %d%s%s: stats %d, codes %d, fake %d, "
+          "in place %d", mx ? "MX" : "NVFP4", R, C, ef, lay, rnd ? "SR" : "RNE", sf, mode, nonsat ? " nonsat" : "",
+          special ? " with specials" : "", ok_stats, ok_plain, ok_fake, ok_inplace);
     free(x); free(y1); free(y2); free(c1); free(c2); free(s1); free(s2);
+}
+
+static void nvfp4_lanes_case(size_t R, size_t C, int lay, int rnd, int sf, int special)
+{
+    lanes_case(R, C, lay, rnd, sf, special, 0, LOWP_FORMAT_E2M1, 0, 0);
 }
 
 static void test_nvfp4_lanes(void)
@@ -560,6 +571,25 @@ static void test_nvfp4_lanes(void)
             }
     nvfp4_lanes_case(64, 256, LOWP_BLOCK_ROW, 1, LOWP_FORMAT_UE5M3, 1);
     nvfp4_lanes_case(64, 96, LOWP_BLOCK_COL, 0, LOWP_FORMAT_UE5M3, 0);
+}
+
+/* The same for MX (E8M0 scales, 32-element blocks) with the element
+ * formats the SIMD lanes take (E4M3, E5M2, E2M1) and one they do not
+ * (E3M2, scalar): every layout, RNE and SR, each scale mode, saturating
+ * and not (magnitudes reach past the element's largest value under
+ * FLOOR), specials mixed in. */
+static void test_mx_lanes(void)
+{
+    const int efs[4] = {LOWP_FORMAT_E4M3, LOWP_FORMAT_E5M2, LOWP_FORMAT_E2M1, LOWP_FORMAT_E3M2};
+    for (int f = 0; f < 4; ++f)
+        for (int lay = 0; lay < 3; ++lay)
+            for (int rnd = 0; rnd < 2; ++rnd)
+                for (int mode = 0; mode < 4; ++mode) {
+                    const int special = (mode + rnd) % 2, nonsat = (mode + lay) % 2;
+                    lanes_case(64, 256, lay, rnd, LOWP_FORMAT_E8M0, special, 1, efs[f], mode, nonsat);
+                }
+    lanes_case(64, 44, LOWP_BLOCK_COL, 1, LOWP_FORMAT_E8M0, 1, 1, LOWP_FORMAT_E4M3, 3, 0);
+    lanes_case(96, 40, LOWP_BLOCK_COL, 0, LOWP_FORMAT_E8M0, 0, 1, LOWP_FORMAT_E2M1, 0, 1);
 }
 
 /* The fast CPU cast to bf16 with RNE (integer steps, formats_cpu.c)
@@ -634,6 +664,7 @@ int main(int argc, char **argv)
     test_vectors(vec);
     test_layouts_and_cpu();
     test_nvfp4_lanes();
+    test_mx_lanes();
     test_bf16_rne_fast();
     test_casts_and_errors();
     printf("%ld passed, %ld failed\n", g_pass, g_fail);

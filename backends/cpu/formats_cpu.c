@@ -20,7 +20,7 @@
 #include "formats/quant.h"
 #include "formats_cpu.h"
 #include "block_encode.h"
-#include "nvfp4_vec.h"
+#include "block_vec.h"
 
 /* OpenMP is optional: without it the loops run serially, same results. */
 #ifdef _OPENMP
@@ -276,12 +276,11 @@ typedef void (*block_fn)(const struct lowp_quant_desc *, const float *, size_t, 
     { do_block(d, x, b, ts, codes, scales, y, st, cache, F); }
 LOWP_EACH_BLOCK_ELEM(BLOCK_INSTANCE)
 
-/* Whether quantization of d runs in the SIMD lanes of nvfp4_vec.c: NVFP4
- * shapes, lanes compiled in and, on x86, a CPU with AVX2. */
-static int nvfp4_vec_applies(const struct lowp_quant_desc *d)
+/* Whether quantization of d runs in the SIMD lanes of block_vec.c: a
+ * format and block size they take and, on x86, a CPU with AVX2. */
+static int block_vec_applies(const struct lowp_quant_desc *d)
 {
-    if ((d->scale_format != LOWP_FORMAT_UE4M3 && d->scale_format != LOWP_FORMAT_UE5M3) ||
-        d->elem_format != LOWP_FORMAT_E2M1 || d->block != 16 || !lowp_cpu_nvfp4_vec_built())
+    if (!lowp_cpu_block_vec_takes(d))
         return 0;
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
     return __builtin_cpu_supports("avx2");
@@ -290,12 +289,12 @@ static int nvfp4_vec_applies(const struct lowp_quant_desc *d)
 #endif
 }
 
-/* The scalar step of one NVFP4 block for the lanes of nvfp4_vec.c. */
-static void nvfp4_scalar_block(const struct lowp_quant_desc *d, const float *x, size_t b, const uint32_t ts[3],
-                               uint8_t *codes, uint8_t *scales, float *y)
-{
-    do_block_LOWP_CC_E2M1(d, x, b, ts, codes, scales, y, NULL, NULL);
-}
+/* The scalar step of one block for the lanes of block_vec.c. */
+#define VEC_SCALAR_INSTANCE(F)                                                                                \
+    static void vec_scalar_##F(const struct lowp_quant_desc *d, const float *x, size_t b, const uint32_t ts[3], \
+                               uint8_t *codes, uint8_t *scales, float *y)                                     \
+    { do_block_##F(d, x, b, ts, codes, scales, y, NULL, NULL); }
+LOWP_EACH_BLOCK_ELEM(VEC_SCALAR_INSTANCE)
 
 static lowp_status run_blocks(const struct lowp_quant_desc *d, const float *x, uint8_t *codes,
                               uint8_t *scales, float *tensor_scale, float *y, struct lowp_quant_stats *stats)
@@ -305,11 +304,20 @@ static lowp_status run_blocks(const struct lowp_quant_desc *d, const float *x, u
     if (lowp_quant_two_level(d))
         lowp_cc_tensor_scale(tensor_amax_bits(d, x), (int32_t)d->scale_format, (int32_t)d->elem_format,
                              &ts[0], &ts[1], &ts[2]);
-    /* NVFP4 without statistics: SIMD lanes (nvfp4_vec.h), same bits */
-    if (stats == NULL && nvfp4_vec_applies(d)) {
-        lowp_cpu_nvfp4_vec_run(d, x, ts, codes, scales, y, nvfp4_scalar_block);
-        if (tensor_scale) *tensor_scale = lowp_f32_from_bits(ts[1]);
-        return LOWP_OK;
+    /* without statistics: SIMD lanes where they apply (block_vec.h), same bits */
+    if (stats == NULL && block_vec_applies(d)) {
+        lowp_cpu_block_vec_scalar_fn scalar = NULL;
+        switch ((int32_t)d->elem_format) {
+#define VEC_SCALAR_CASE(F) case F: scalar = vec_scalar_##F; break;
+            LOWP_EACH_BLOCK_ELEM(VEC_SCALAR_CASE)
+#undef VEC_SCALAR_CASE
+        default: break;
+        }
+        if (scalar != NULL) {
+            lowp_cpu_block_vec_run(d, x, ts, codes, scales, y, scalar);
+            if (tensor_scale && lowp_quant_two_level(d)) *tensor_scale = lowp_f32_from_bits(ts[1]);
+            return LOWP_OK;
+        }
     }
     struct blk_stats *bs = NULL;
     if (stats) {
