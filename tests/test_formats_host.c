@@ -504,7 +504,7 @@ static void test_layouts_and_cpu(void)
  * the reference's codes, scales and fake-quantized values, RNE and SR, in
  * every layout. */
 /* NVFP4 on the fast CPU path (the branch-free lanes of fp4_lanes.h and
- * the SIMD lanes of nvfp4_vec.c, which take quantize and fake-quantize
+ * the SIMD lanes of block_vec.c, which take quantize and fake-quantize
  * when no statistics are asked for) against the reference, bit for bit:
  * magnitudes 2^-60 .. 2^20 with zeros, and in a second pass also
  * subnormals, Inf, NaN and values near FLT_MAX (blocks the lanes hand to
