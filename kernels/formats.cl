@@ -502,22 +502,14 @@ __kernel void lowp_quant_tensor_amax(__global const uint *x, ulong x_off, ulong 
                                      __global uint *amax)
 {
     __local uint lm[256];
-    uint lid = (uint)get_local_id(0), L = (uint)get_local_size(0), m = 0u;
+    uint m = 0u;
     for (ulong r = get_global_id(1); r < rows; r += get_global_size(1))
         for (ulong c = get_global_id(0); c < cols; c += get_global_size(0)) {
             uint a = x[x_off + r * ld + c] & 0x7FFFFFFFu;
             if (a < 0x7F800000u && a > m)
                 m = a;
         }
-    lm[lid] = m;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (uint h = 1u; h < L; h <<= 1) {
-        if ((lid & (2u * h - 1u)) == 0u && lid + h < L)
-            lm[lid] = max(lm[lid], lm[lid + h]);
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    if (lid == 0u)
-        atomic_max(amax, lm[0]);
+    lowp_wg_atomic_max(m, lm, 256u, amax);
 }
 
 /* ts[0] holds the tensor amax bits; ts[1..3] = s_enc, s_dec, mult, and the

@@ -429,26 +429,6 @@ inline void lowp_had_store_quad(__global uchar *codes, ulong codes_off, uint bit
         b[k] = (uchar)(w >> (8u * k));
 }
 
-/* The amax pass's end: the work-group's max of m (tree in lm, cap words)
- * into ts[0]. Called by every work-item. */
-inline void lowp_had_amax_commit(uint m, __local uint *lm, uint cap, __global uint *ts)
-{
-    const uint lid = (uint)get_local_id(0), LS = (uint)get_local_size(0);
-    if (LS > cap) {
-        atomic_max(ts, m);
-        return;
-    }
-    lm[lid] = m;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (uint hh = 1u; hh < LS; hh <<= 1) {
-        if ((lid & (2u * hh - 1u)) == 0u && lid + hh < LS)
-            lm[lid] = max(lm[lid], lm[lid + hh]);
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    if (lid == 0u)
-        atomic_max(ts, lm[0]);
-}
-
 /* Where a block's codes, scale and SR draws go: element a of line `line`
  * has storage index line*axis_len + a (codes are dense, column-major for
  * BLOCK_COL), scale index line*(axis_len/B) + a/B and logical index
@@ -563,7 +543,7 @@ __kernel void lowp_hadamard_quant_reg(__global const uchar *x, ulong x_off, ulon
         }
     }
     if (amax_pass)
-        lowp_had_amax_commit(m, lm, 256u, ts);
+        lowp_wg_atomic_max(m, lm, 256u, ts);
 }
 
 /* Local-memory path for every other length the op accepts (n > 32 or not a
@@ -611,7 +591,7 @@ __kernel void lowp_hadamard_quant_local(__global const uchar *x, ulong x_off, ul
             if (a < 0x7F800000u && a > mx)
                 mx = a;
         }
-        lowp_had_amax_commit(mx, lq, nblk > W ? nblk : W, ts);
+        lowp_wg_atomic_max(mx, lq, nblk > W ? nblk : W, ts);
         return;
     }
 
