@@ -301,6 +301,26 @@ BV_INLINE v8u bv_decode(v8u code, v8u p2, v8f df, v8u *bad, const enum bv_kind k
     return bv_decode_mx(code, (v8f)p2, bad, ef);
 }
 
+/* Codes of eight elements, and their decoded values when decode; lanes
+ * to redo are or-ed into *bad. */
+BV_INLINE void bv_step(const struct lowp_quant_desc *d, v8u xb, v8u p1, v8u p2, v8f df, v8u rw, int sr, int decode,
+                       v8u *code, v8u *yb, v8u *bad, const enum bv_kind kind, const int32_t ef)
+{
+    *bad |= bv_encode(d, xb, p1, rw, sr, code, kind, ef);
+    if (decode)
+        *yb = bv_decode(*code, p2, df, bad, kind, ef);
+}
+
+/* The words of n elements from column c0 in each of the rows r .. r + nr - 1
+ * (nr * n <= 32), as bv_words lays them out. */
+BV_INLINE void bv_row_words(const struct lowp_quant_desc *d, size_t r, size_t nr, size_t c0, size_t n, v8u *rw)
+{
+    uint64_t idx0[4] = {0, 0, 0, 0};
+    for (size_t t = 0; t < nr; ++t)
+        idx0[t] = (uint64_t)(r + t) * d->cols + c0;
+    bv_words(d, idx0, nr, n, rw);
+}
+
 /* Eight consecutive codes of one block to their packed bytes at element
  * storage index s (a multiple of 8): one byte each, or nibbles. */
 BV_INLINE void bv_pack8(v8u c, uint8_t *codes, size_t s, const unsigned bits)
@@ -342,17 +362,12 @@ BV_INLINE int bv_rows(const struct lowp_quant_desc *d, const float *x, size_t r0
     for (size_t v = 0; v < n * nv; ++v) {
         if (sr) {
             if (v % 4 == 0) {
-                const size_t i = v / nv, nr = n - i < runs ? n - i : runs;
-                uint64_t idx0[2] = {0, 0};
-                for (size_t t = 0; t < nr; ++t)
-                    idx0[t] = (uint64_t)(r0 + i + t) * d->cols + c0;
-                bv_words(d, idx0, nr, B, rws);
+                const size_t i = v / nv;
+                bv_row_words(d, r0 + i, n - i < runs ? n - i : runs, c0, B, rws);
             }
             rw = rws[v % 4];
         }
-        bad |= bv_encode(d, xv[v], p1v, rw, sr, &cv[v], kind, ef);
-        if (y)
-            yv[v] = bv_decode(cv[v], p2v, df, &bad, kind, ef);
+        bv_step(d, xv[v], p1v, p2v, df, rw, sr, y != NULL, &cv[v], &yv[v], &bad, kind, ef);
     }
     if (bv_any(bad))
         return 0;
@@ -396,17 +411,11 @@ BV_INLINE int bv_cols(const struct lowp_quant_desc *d, const float *x, size_t r0
     v8u bad = {0}, rw = {0}, rws[4];
     for (size_t i = 0; i < B; ++i) {
         if (sr) {
-            if (i % 4 == 0) { /* words of rows i .. i + 3 */
-                uint64_t idx0[4] = {0, 0, 0, 0};
-                for (size_t t = 0; t < 4; ++t)
-                    idx0[t] = (uint64_t)(r0 + i + t) * d->cols + c0;
-                bv_words(d, idx0, 4, 8, rws);
-            }
+            if (i % 4 == 0)
+                bv_row_words(d, r0 + i, 4, c0, 8, rws);
             rw = rws[i % 4];
         }
-        bad |= bv_encode(d, xv[i], p1v, rw, sr, &cv[i], kind, ef);
-        if (y)
-            yv[i] = bv_decode(cv[i], p2v, df, &bad, kind, ef);
+        bv_step(d, xv[i], p1v, p2v, df, rw, sr, y != NULL, &cv[i], &yv[i], &bad, kind, ef);
     }
     if (bv_any(bad))
         return 0;
