@@ -15,16 +15,8 @@
 #include <math.h>
 
 #include "cl_impl.h"
+#include "cl_optim.h"
 #include "optim/optim_internal.h"
-
-lowp_status lowp_cl_optim_launch_1d(struct lowp_context *ctx, cl_kernel k, uint64_t n)
-{
-    size_t local = lowp_cl_local_size(ctx, k, 64, 64);
-    size_t global = (size_t)((n + local - 1) / local * local);
-    if (global == 0)
-        global = local;
-    return lowp_cl_launch(ctx, k, 1, &global, &local);
-}
 
 /* One lowp_optim_swan_gemm launch: C (m x n, at c_off) = diag*I + f * A B. */
 struct swan_gemm {
