@@ -2,8 +2,10 @@
  * The parameter count is the working-set hint divided by 4 (--size-mb 38.15
  * = 10M parameters), split into 8 equal tensors of shape rows x 32 (the
  * narrow shape keeps SWAN's Gram matrices small; the elementwise optimizers
- * do not care). GB/s counts the bytes of params, grads and state that one
- * step must read and write once (the "effective" bandwidth PyTorch's fused
+ * do not care). One more SWAN row runs on 8 tensors of 128 x 128 (fewer
+ * parameters, but m^3 Newton-Schulz products, the device GEMM's real load).
+ * GB/s counts the bytes of params, grads and state that one step must read
+ * and write once (the "effective" bandwidth PyTorch's fused
  * optimizer benchmarks use): params read + written (8 B), grads read (4 B),
  * each state slot read + written (8 B; Sophia's h is only read). Extra
  * passes (the NaN/Inf scan of the default skip policy, LAMB's and
