@@ -2,8 +2,10 @@
  * The parameter count is the working-set hint divided by 4 (--size-mb 38.15
  * = 10M parameters), split into 8 equal tensors of shape rows x 32 (the
  * narrow shape keeps SWAN's Gram matrices small; the elementwise optimizers
- * do not care). GB/s counts the bytes of params, grads and state that one
- * step must read and write once (the "effective" bandwidth PyTorch's fused
+ * do not care). One more SWAN row runs on 8 tensors of 128 x 128 (fewer
+ * parameters, but m^3 Newton-Schulz products, the device GEMM's real load).
+ * GB/s counts the bytes of params, grads and state that one step must read
+ * and write once (the "effective" bandwidth PyTorch's fused
  * optimizer benchmarks use): params read + written (8 B), grads read (4 B),
  * each state slot read + written (8 B; Sophia's h is only read). Extra
  * passes (the NaN/Inf scan of the default skip policy, LAMB's and
@@ -23,6 +25,9 @@
 
 #define NT 8
 #define COLS 32
+/* SWAN's square row: its Newton-Schulz products are m^3 with m = 128, the
+ * case the rows x 32 shape (m = 32, one long Gram sum) does not exercise. */
+#define SQUARE 128
 
 struct optim_args {
     struct lowp_optim_hparams hp;
@@ -71,32 +76,34 @@ struct optim_case {
     int what;
     int propagate;
     int bf16;   /* LOWP_OPTIM_STATE_BF16_SR */
+    int square; /* SWAN: NT tensors of SQUARE x SQUARE instead of rows x COLS */
 };
 
 lowp_status lowp_bench_optim(lowp_context *ctx, const struct lowp_bench_params *p, struct lowp_bench_result *out,
                              size_t *count)
 {
     static const struct optim_case cases[] = {
-        {LOWP_OPTIM_SGD, "momentum 0.9", 20, 0, 0, 0},
-        {LOWP_OPTIM_ADAMW, "", 28, 0, 0, 0},
-        {LOWP_OPTIM_ADAMW, "no NaN scan (propagate)", 28, 0, 1, 0},
-        {LOWP_OPTIM_LION, "", 20, 0, 0, 0},
-        {LOWP_OPTIM_LAMB, "", 28, 0, 0, 0},
-        {LOWP_OPTIM_SOPHIA_G, "", 24, 0, 0, 0},
-        {LOWP_OPTIM_SOPHIA_G, "Hessian refresh", 12, 1, 0, 0},
-        {LOWP_OPTIM_SPAM, "", 28, 0, 0, 0},
-        {LOWP_OPTIM_STABLE_SPAM, "", 28, 0, 0, 0},
-        {LOWP_OPTIM_SWAN, "", 12, 0, 0, 0},
-        {LOWP_OPTIM_SINKGD, "", 12, 0, 0, 0},
-        {LOWP_OPTIM_SGD, "clip_grad_norm (norm only)", 4, 2, 0, 0},
-        {LOWP_OPTIM_SGD, "momentum 0.9, bf16 state", 16, 0, 0, 1},
-        {LOWP_OPTIM_ADAMW, "bf16 state", 20, 0, 0, 1},
-        {LOWP_OPTIM_ADAMW, "bf16 state, no NaN scan (propagate)", 20, 0, 1, 1},
-        {LOWP_OPTIM_LION, "bf16 state", 16, 0, 0, 1},
-        {LOWP_OPTIM_LAMB, "bf16 state", 20, 0, 0, 1},
-        {LOWP_OPTIM_SOPHIA_G, "bf16 state", 18, 0, 0, 1},
-        {LOWP_OPTIM_SPAM, "bf16 state", 20, 0, 0, 1},
-        {LOWP_OPTIM_STABLE_SPAM, "bf16 state", 20, 0, 0, 1},
+        {LOWP_OPTIM_SGD, "momentum 0.9", 20, 0, 0, 0, 0},
+        {LOWP_OPTIM_ADAMW, "", 28, 0, 0, 0, 0},
+        {LOWP_OPTIM_ADAMW, "no NaN scan (propagate)", 28, 0, 1, 0, 0},
+        {LOWP_OPTIM_LION, "", 20, 0, 0, 0, 0},
+        {LOWP_OPTIM_LAMB, "", 28, 0, 0, 0, 0},
+        {LOWP_OPTIM_SOPHIA_G, "", 24, 0, 0, 0, 0},
+        {LOWP_OPTIM_SOPHIA_G, "Hessian refresh", 12, 1, 0, 0, 0},
+        {LOWP_OPTIM_SPAM, "", 28, 0, 0, 0, 0},
+        {LOWP_OPTIM_STABLE_SPAM, "", 28, 0, 0, 0, 0},
+        {LOWP_OPTIM_SWAN, "", 12, 0, 0, 0, 0},
+        {LOWP_OPTIM_SWAN, "square tensors", 12, 0, 0, 0, 1},
+        {LOWP_OPTIM_SINKGD, "", 12, 0, 0, 0, 0},
+        {LOWP_OPTIM_SGD, "clip_grad_norm (norm only)", 4, 2, 0, 0, 0},
+        {LOWP_OPTIM_SGD, "momentum 0.9, bf16 state", 16, 0, 0, 1, 0},
+        {LOWP_OPTIM_ADAMW, "bf16 state", 20, 0, 0, 1, 0},
+        {LOWP_OPTIM_ADAMW, "bf16 state, no NaN scan (propagate)", 20, 0, 1, 1, 0},
+        {LOWP_OPTIM_LION, "bf16 state", 16, 0, 0, 1, 0},
+        {LOWP_OPTIM_LAMB, "bf16 state", 20, 0, 0, 1, 0},
+        {LOWP_OPTIM_SOPHIA_G, "bf16 state", 18, 0, 0, 1, 0},
+        {LOWP_OPTIM_SPAM, "bf16 state", 20, 0, 0, 1, 0},
+        {LOWP_OPTIM_STABLE_SPAM, "bf16 state", 20, 0, 0, 1, 0},
     };
     size_t rows = p->bytes / sizeof(float) / NT / COLS;
     if (rows == 0)
@@ -120,9 +127,13 @@ lowp_status lowp_bench_optim(lowp_context *ctx, const struct lowp_bench_params *
             a.hp.state_format = LOWP_OPTIM_STATE_BF16_SR;
         uint32_t slots = 0;
         lowp_optim_state_slots(&a.hp, &slots);
+        size_t side = SQUARE; /* shrunk when the working set cannot hold NT squares */
+        while (c->square && side > 1 && side * side > per)
+            side /= 2;
+        const size_t tr = c->square ? side : rows, tc = c->square ? side : COLS, tn = tr * tc;
         for (size_t k = 0; k < NT; ++k)
-            a.t[k] = (struct lowp_optim_tensor){.numel = per, .rows = rows, .cols = COLS, .param_offset = k * per,
-                                                .grad_offset = k * per, .state_offset = k * per * slots};
+            a.t[k] = (struct lowp_optim_tensor){.numel = tn, .rows = tr, .cols = tc, .param_offset = k * tn,
+                                                .grad_offset = k * tn, .state_offset = k * tn * slots};
         a.d = (struct lowp_optim_step_desc){.hp = &a.hp, .tensors = a.t, .n_tensors = NT, .param_len = n,
                                             .grad_len = n, .state_len = slots * n};
         memset(a.ts, 0, sizeof a.ts);
@@ -141,10 +152,14 @@ lowp_status lowp_bench_optim(lowp_context *ctx, const struct lowp_bench_params *
         struct lowp_bench_result *r = &out[*count];
         memset(r, 0, sizeof *r);
         snprintf(r->op, sizeof r->op, "optim_%s", lowp_optim_kind_name(c->kind));
-        snprintf(r->variant, sizeof r->variant, "%s%s%.1fM params, %d tensors", c->variant,
-                 c->variant[0] ? ", " : "", (double)n / 1e6, NT);
-        r->elements = (double)n;
-        r->bytes = c->bytes_per_elem * (double)n;
+        if (c->square)
+            snprintf(r->variant, sizeof r->variant, "%zu x %zu, %.2fM params, %d tensors", side, side,
+                     (double)(tn * NT) / 1e6, NT);
+        else
+            snprintf(r->variant, sizeof r->variant, "%s%s%.1fM params, %d tensors", c->variant,
+                     c->variant[0] ? ", " : "", (double)n / 1e6, NT);
+        r->elements = (double)(tn * NT);
+        r->bytes = c->bytes_per_elem * (double)(tn * NT);
         s = lowp_bench_time(ctx, p, run, &a, r);
         if (s == LOWP_OK)
             *count += 1;

@@ -251,9 +251,11 @@ __kernel void lowp_optim_sinkgd_apply(__global float *param, ulong p_off, __glob
 /* ---- SWAN (docs/optimizers.md section 2.3) on the device ------------------------------------
  * The host code (src/optim/optim_matrix.c) in float, one tensor at a time, with no read-back:
  * every scalar the host code branches on (|A|_F, the rescale factor) stays in the workspace
- * and the kernels that need it read it there. Every sum is done by ONE work-item,
- * sequentially in index order, so the bits do not depend on the work-group size (any local
- * size; global >= the item count, extra work-items return).
+ * and the kernels that need it read it there. Every sum has ONE owner and a fixed order:
+ * the 1-D kernels give each row/output to one work-item that sums sequentially in index
+ * order (any local size; global >= the item count, extra work-items return), and each output
+ * of the tiled GEMM is one work-item's float sum in k order. So the bits do not depend on the
+ * work-group size or the tiling.
  *
  * All matrices except param and grad live in one workspace buffer w at element offsets the
  * host chooses (backends/opencl/cl_optim_swan.c): G~ (rows x cols), dW (rows x cols), the
@@ -262,12 +264,14 @@ __kernel void lowp_optim_sinkgd_apply(__global float *param, ulong p_off, __glob
  *
  *   gradnorm: (const float *g, ulong g_off, float *w, ulong gt_off, ulong rows, ulong cols, float eps)
  *             one work-item per row: G~ = (g - mean)/(std + eps), population std.
- *   gemm:     (float *w, ulong a_off, ulong a_si, ulong a_sk, ulong b_off, ulong b_sk, ulong b_sj,
- *              ulong c_off, ulong m, ulong n, ulong kdim, float alpha, float diag, ulong s_idx, uint use_s)
- *             2-D, dim 0 = column j, dim 1 = row i: C(i,j) = (i == j ? diag : 0) + f * sum_k A(i,k) B(k,j)
- *             with A(i,k) = w[a_off + i*a_si + k*a_sk], B(k,j) = w[b_off + k*b_sk + j*b_sj],
+ *   gemm_rb1, gemm_rb4: (float *w, ulong a_off, ulong a_si, ulong a_sk, ulong b_off, ulong b_sk,
+ *              ulong b_sj, ulong c_off, ulong m, ulong n, ulong kdim, float alpha, float diag,
+ *              ulong s_idx, uint use_s)
+ *             C(i,j) = (i == j ? diag : 0) + f * sum_k A(i,k) B(k,j) with
+ *             A(i,k) = w[a_off + i*a_si + k*a_sk], B(k,j) = w[b_off + k*b_sk + j*b_sj],
  *             C row-major with n columns, f = alpha * w[s_idx] if use_s else alpha.
  *             Strides let one kernel form G~G~^T, G~^T G~, the square products and dW.
+ *             Tiled, 2-D (dim 0 along columns); launch shape below.
  *   rowsumsq: (float *w, ulong x_off, ulong rows, ulong cols, ulong out_off) row sums of squares.
  *   scalars:  (float *w, ulong p_off, ulong rows, ulong s_off, uint mode) one work-item:
  *             mode 0 sums rows partials in order -> s[0], s[1]; mode 1 sums rows partials of
@@ -294,19 +298,80 @@ __kernel void lowp_optim_swan_gradnorm(__global const float *g, ulong g_off, __g
     for (ulong j = 0; j < cols; ++j) y[j] = (x[j] - mean) / sd;
 }
 
-__kernel void lowp_optim_swan_gemm(__global float *w, ulong a_off, ulong a_si, ulong a_sk, ulong b_off, ulong b_sk,
-                                   ulong b_sj, ulong c_off, ulong m, ulong n, ulong kdim, float alpha, float diag,
-                                   ulong s_idx, uint use_s)
-{
-    ulong j = get_global_id(0), i = get_global_id(1);
-    if (i >= m || j >= n) return;
-    __global const float *a = w + a_off + i * a_si;
-    __global const float *b = w + b_off + j * b_sj;
-    float acc = 0.0f;
-    for (ulong k = 0; k < kdim; ++k) acc = acc + a[k * a_sk] * b[k * b_sk];
-    float f = use_s ? alpha * w[s_idx] : alpha;
-    w[c_off + i * n + j] = (i == j ? diag : 0.0f) + f * acc;
-}
+/* The SWAN GEMM. A work-group of lx x ly work-items (any shape up to LOWP_SWAN_LMAX in each
+ * dimension, chosen by the host) owns a (ly*RB) x (lx*RB) block of C, global size =
+ * (ceil(n / (lx*RB)) * lx, ceil(m / (ly*RB)) * ly); work-item (tx, ty) owns the RB x RB
+ * outputs at rows ty + r*ly and columns tx + c*lx, so neighbouring work-items write
+ * neighbouring columns. K is walked in slabs of LOWP_SWAN_TK: the work-group stages the A and
+ * B slabs in local memory (zeros outside the matrices, which are never added: the inner loop
+ * stops at the last real k of the slab), then each work-item adds the slab's products to its
+ * accumulators. Every output is thus one float sum acc = acc + A(i,k)*B(k,j) over
+ * k = 0, 1, ..., K-1 and the same epilogue as a one-output-per-work-item loop: the same bits
+ * for any m, n, K, RB and work-group shape. Work-items outside C still stage and meet the
+ * barriers; only their stores are skipped. */
+#define LOWP_SWAN_TK 16u
+#define LOWP_SWAN_LMAX 16u
+
+/* Stage the A slab (tm rows x TK) as at[k][row] and the B slab (TK x tn) as bt[k][col]. The
+ * loads walk an operand along its unit stride when it has one, so consecutive work-items read
+ * consecutive addresses (G~ is read along rows or down columns depending on the product). */
+#define LOWP_SWAN_STAGE                                                                            \
+    for (uint q = tid; q < tm * LOWP_SWAN_TK; q += nthr) {                                        \
+        const uint r = a_kfast ? q / LOWP_SWAN_TK : q % tm;                                        \
+        const uint kk = a_kfast ? q % LOWP_SWAN_TK : q / tm;                                       \
+        const ulong i = i0 + r;                                                                    \
+        at[kk][r] = i < m && kk < kn ? w[a_off + i * a_si + (k0 + kk) * a_sk] : 0.0f;              \
+    }                                                                                              \
+    for (uint q = tid; q < tn * LOWP_SWAN_TK; q += nthr) {                                        \
+        const uint c = b_kfast ? q / LOWP_SWAN_TK : q % tn;                                        \
+        const uint kk = b_kfast ? q % LOWP_SWAN_TK : q / tn;                                       \
+        const ulong j = j0 + c;                                                                    \
+        bt[kk][c] = j < n && kk < kn ? w[b_off + (k0 + kk) * b_sk + j * b_sj] : 0.0f;              \
+    }
+
+/* One kernel per register block RB: 4 (fewer work-items and barriers per output: CPU drivers,
+ * large products on GPUs) and 1 (more work-groups for small matrices on GPUs). The local rows
+ * have one float of padding so the staging stores of a slab do not all fall in one bank. */
+#define LOWP_SWAN_GEMM_TILED(NAME, RB)                                                             \
+    __kernel void NAME(__global float *w, ulong a_off, ulong a_si, ulong a_sk, ulong b_off,        \
+                       ulong b_sk, ulong b_sj, ulong c_off, ulong m, ulong n, ulong kdim,          \
+                       float alpha, float diag, ulong s_idx, uint use_s)                           \
+    {                                                                                              \
+        __local float at[LOWP_SWAN_TK][LOWP_SWAN_LMAX * (RB) + 1];                                 \
+        __local float bt[LOWP_SWAN_TK][LOWP_SWAN_LMAX * (RB) + 1];                                 \
+        const uint lx = (uint)get_local_size(0), ly = (uint)get_local_size(1);                     \
+        const uint tx = (uint)get_local_id(0), ty = (uint)get_local_id(1);                         \
+        const uint tid = ty * lx + tx, nthr = lx * ly, tm = ly * (RB), tn = lx * (RB);             \
+        const ulong i0 = (ulong)get_group_id(1) * tm, j0 = (ulong)get_group_id(0) * tn;            \
+        const int a_kfast = a_sk == 1 && a_si != 1, b_kfast = b_sk == 1 && b_sj != 1;              \
+        float acc[RB][RB];                                                                         \
+        for (uint r = 0; r < (RB); ++r)                                                            \
+            for (uint c = 0; c < (RB); ++c) acc[r][c] = 0.0f;                                      \
+        for (ulong k0 = 0; k0 < kdim; k0 += LOWP_SWAN_TK) {                                        \
+            const uint kn = kdim - k0 < LOWP_SWAN_TK ? (uint)(kdim - k0) : LOWP_SWAN_TK;           \
+            LOWP_SWAN_STAGE                                                                        \
+            barrier(CLK_LOCAL_MEM_FENCE);                                                          \
+            for (uint kk = 0; kk < kn; ++kk) {                                                     \
+                float av[RB], bv[RB];                                                              \
+                for (uint r = 0; r < (RB); ++r) av[r] = at[kk][ty + r * ly];                       \
+                for (uint c = 0; c < (RB); ++c) bv[c] = bt[kk][tx + c * lx];                       \
+                for (uint r = 0; r < (RB); ++r)                                                    \
+                    for (uint c = 0; c < (RB); ++c) acc[r][c] = acc[r][c] + av[r] * bv[c];         \
+            }                                                                                      \
+            barrier(CLK_LOCAL_MEM_FENCE);                                                          \
+        }                                                                                          \
+        const float f = use_s ? alpha * w[s_idx] : alpha;                                          \
+        for (uint r = 0; r < (RB); ++r) {                                                          \
+            const ulong i = i0 + ty + r * ly;                                                      \
+            for (uint c = 0; c < (RB); ++c) {                                                      \
+                const ulong j = j0 + tx + c * lx;                                                  \
+                if (i < m && j < n) w[c_off + i * n + j] = (i == j ? diag : 0.0f) + f * acc[r][c]; \
+            }                                                                                      \
+        }                                                                                          \
+    }
+
+LOWP_SWAN_GEMM_TILED(lowp_optim_swan_gemm_rb1, 1)
+LOWP_SWAN_GEMM_TILED(lowp_optim_swan_gemm_rb4, 4)
 
 __kernel void lowp_optim_swan_rowsumsq(__global float *w, ulong x_off, ulong rows, ulong cols, ulong out_off)
 {

@@ -30,7 +30,7 @@
 /* measured worst |d|/(|ref|+0.01) = 9.8e-7 after 10 steps on PoCL and rusticl; 2x margin */
 #define TOL_REDUCE ((struct th_tol){2e-8, 2e-6})
 #define TOL_GPU ((struct th_tol){1e-9, 1e-5})
-#define MAXT 8
+#define MAXT 12
 
 static int uses_reduction(lowp_optim_kind k) { return k == LOWP_OPTIM_LAMB || k == LOWP_OPTIM_STABLE_SPAM; }
 /* SinkGD on OpenCL: float row/column norms (the CPU uses double). */
@@ -87,6 +87,10 @@ static int dp_init(struct th *t, lowp_context *ctx, struct dprob *P, const struc
                    const uint32_t (*shapes)[2], size_t nt, uint32_t excl, const float *init)
 {
     memset(P, 0, sizeof *P);
+    if (nt > MAXT) {
+        th_check(t, 0, "dp_init: %zu tensors, at most %d", nt, MAXT);
+        return 0;
+    }
     P->ctx = ctx;
     P->hp = *hp;
     lowp_optim_state_slots(hp, &P->slots);
@@ -592,10 +596,13 @@ static void test_bf16_state(struct th *t, lowp_context *ctx)
 /* SWAN's edge cases vs the reference: rows < cols and rows > cols (each
  * side's Gram matrix), square, 1 x n, 1 x 1, a zero gradient and a
  * constant-row gradient (|A|_F = 0: decay only), with weight decay, an
- * excluded tensor, and with and without the rescale. */
+ * excluded tensor, and with and without the rescale; 37 x 45, 130 x 70 and
+ * their transposes cut the device GEMM's tiles (16-wide k slabs, 16- and
+ * 64-row/column blocks) at every edge. */
 static void test_swan_shapes(struct th *t, lowp_context *ctx)
 {
-    static const uint32_t shapes[][2] = {{6, 40}, {40, 6}, {12, 12}, {1, 9}, {1, 1}, {7, 3}, {3, 7}};
+    static const uint32_t shapes[][2] = {{6, 40}, {40, 6}, {12, 12}, {1, 9}, {1, 1}, {7, 3}, {3, 7},
+                                         {37, 45}, {45, 37}, {130, 70}, {70, 130}};
     const size_t nt = sizeof shapes / sizeof shapes[0];
     for (int variant = 0; variant < 2; ++variant) {
         struct lowp_optim_hparams hp;
@@ -634,9 +641,12 @@ static void test_swan_shapes(struct th *t, lowp_context *ctx)
     }
 }
 
-/* SWAN on an OpenCL device gives the same bits whatever the work-group size:
- * the same steps in this context and in contexts forced to 1 and 64
- * work-items per group (every device sum is one work-item's sequential loop). */
+/* SWAN on an OpenCL device gives the same bits whatever the work-group size
+ * and GEMM tiling: the same steps in this context and in contexts forced to 1
+ * and 64 work-items per group (other tile shapes), and with the GEMM's
+ * register block forced to 1 and to 4 ($LOWP_OPENCL_SWAN_BLOCK; a CPU device
+ * picks 4 by itself, a GPU 1 for small matrices). Every sum has one owner
+ * and a fixed order; the shapes cover tiles cut at every edge. */
 static void test_swan_work_groups(struct th *t, lowp_context *ctx)
 {
     struct lowp_device_info info;
@@ -645,22 +655,26 @@ static void test_swan_work_groups(struct th *t, lowp_context *ctx)
         th_skip(t, "SWAN work-group sizes: OpenCL only");
         return;
     }
-    static const uint32_t shapes[][2] = {{100, 100}, {17, 241}, {241, 17}, {1, 7}, {20, 15}};
+    static const uint32_t shapes[][2] = {{100, 100}, {17, 241}, {241, 17}, {1, 7}, {20, 15}, {130, 70}, {45, 37}};
     const size_t nt = sizeof shapes / sizeof shapes[0];
     struct lowp_optim_hparams hp;
     lowp_optim_hparams_default(LOWP_OPTIM_SWAN, &hp);
     hp.weight_decay = 0.01f;
     float *first = NULL, *got = NULL, *g = NULL;
-    static const char *const sizes[] = {NULL, "1", "64"};
-    for (size_t q = 0; q < sizeof sizes / sizeof sizes[0]; ++q) {
+    /* {work-group size, register block}; NULL = the default. */
+    static const char *const runs[][2] = {{NULL, NULL}, {"1", NULL}, {"64", NULL}, {NULL, "1"}, {NULL, "4"},
+                                          {"64", "1"}, {"1", "4"}};
+    for (size_t q = 0; q < sizeof runs / sizeof runs[0]; ++q) {
         lowp_context *c = ctx;
-        if (sizes[q] != NULL) {
-            setenv("LOWP_OPENCL_WG_SIZE", sizes[q], 1);
+        if (runs[q][0] != NULL) {
+            setenv("LOWP_OPENCL_WG_SIZE", runs[q][0], 1);
             lowp_status st = lowp_context_open(info.id, &c);
             unsetenv("LOWP_OPENCL_WG_SIZE");
             if (!th_ok(t, st, "open a context with a forced work-group size"))
                 break;
         }
+        if (runs[q][1] != NULL)
+            setenv("LOWP_OPENCL_SWAN_BLOCK", runs[q][1], 1); /* read at every GEMM launch */
         struct dprob P;
         int ok = dp_init(t, c, &P, &hp, shapes, nt, 0, NULL);
         if (ok && first == NULL) {
@@ -674,9 +688,11 @@ static void test_swan_work_groups(struct th *t, lowp_context *ctx)
             ok = dp_set_grad(t, &P, g) &&
                  th_ok(t, lowp_optim_step(c, &P.d, P.bp, P.bg, P.bs, P.dts, &P.dgs), "SWAN device step");
         }
+        unsetenv("LOWP_OPENCL_SWAN_BLOCK");
         if (ok && th_guarded_read(t, "SWAN params", P.bp, P.total, 4, q == 0 ? first : got) && q != 0) {
-            char w[80];
-            snprintf(w, sizeof w, "SWAN params with work-group size %s vs the default", sizes[q]);
+            char w[112];
+            snprintf(w, sizeof w, "SWAN params with work-group size %s, GEMM block %s vs the defaults",
+                     runs[q][0] ? runs[q][0] : "default", runs[q][1] ? runs[q][1] : "default");
             th_compare_f32(t, w, got, first, P.total, TH_EXACT);
         }
         dp_free(&P);

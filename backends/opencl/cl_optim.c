@@ -105,6 +105,15 @@ static lowp_status cache_get(struct lowp_context *ctx, struct lowp_cl_optim **ou
     return LOWP_OK;
 }
 
+lowp_status lowp_cl_optim_launch_1d(struct lowp_context *ctx, cl_kernel k, uint64_t n)
+{
+    size_t local = lowp_cl_local_size(ctx, k, 64, 64);
+    size_t global = (size_t)((n + local - 1) / local * local);
+    if (global == 0)
+        global = local;
+    return lowp_cl_launch(ctx, k, 1, &global, &local);
+}
+
 /* Buffer `which` of at least `bytes` (grow-only). *grown tells the caller
  * that cached contents are gone. */
 static lowp_status ensure(struct lowp_context *ctx, struct lowp_cl_optim *o, int which, size_t bytes, int *grown)

@@ -13,27 +13,21 @@
 #include "cl_optim_swan.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cl_impl.h"
+#include "cl_optim.h"
 #include "optim/optim_internal.h"
 
-lowp_status lowp_cl_optim_launch_1d(struct lowp_context *ctx, cl_kernel k, uint64_t n)
-{
-    size_t local = lowp_cl_local_size(ctx, k, 64, 64);
-    size_t global = (size_t)((n + local - 1) / local * local);
-    if (global == 0)
-        global = local;
-    return lowp_cl_launch(ctx, k, 1, &global, &local);
-}
-
-/* One lowp_optim_swan_gemm launch: C (m x n, at c_off) = diag*I + f * A B. */
+/* One GEMM launch: C (m x n, at c_off) = diag*I + f * A B. */
 struct swan_gemm {
     cl_ulong a_off, a_si, a_sk, b_off, b_sk, b_sj, c_off, m, n, kdim;
     cl_float alpha, diag;
     cl_uint use_s; /* f = alpha * w[s_idx] */
 };
 
-static lowp_status gemm(struct lowp_context *ctx, cl_kernel k, cl_mem w, const struct swan_gemm *g, cl_ulong s_idx)
+static lowp_status set_gemm_args(cl_kernel k, cl_mem w, const struct swan_gemm *g, cl_ulong s_idx)
 {
     LOWP_CL_ARG(k, 0, w);
     LOWP_CL_ARG(k, 1, g->a_off);
@@ -50,19 +44,73 @@ static lowp_status gemm(struct lowp_context *ctx, cl_kernel k, cl_mem w, const s
     LOWP_CL_ARG(k, 12, g->diag);
     LOWP_CL_ARG(k, 13, s_idx);
     LOWP_CL_ARG(k, 14, g->use_s);
-    /* Work-items along the columns of C; the work-group size never changes
-     * a sum (one work-item owns each output). */
-    size_t local[2] = {lowp_cl_local_size(ctx, k, 64, 64), 1};
-    size_t global[2] = {(size_t)((g->n + local[0] - 1) / local[0] * local[0]), (size_t)g->m};
+    return LOWP_OK;
+}
+
+/* Register block of the tiled kernel (lowp_optim_swan_gemm_rb1 / _rb4).
+ * CPU drivers pay per work-item and per barrier, so 4 x 4 outputs per
+ * work-item is the faster choice there at every size SWAN meets (measured
+ * on PoCL and rusticl, docs/benchmarks.md). A GPU wants many work-groups:
+ * 4 x 4 only when the 64 x 64 blocks still cover every compute unit, else
+ * 1 (small Gram and Newton-Schulz matrices). $LOWP_OPENCL_SWAN_BLOCK (1 or
+ * 4) forces one, for the tests; the bits are the same either way. */
+static size_t pick_block(const struct lowp_context *ctx, cl_ulong m, cl_ulong n)
+{
+    const char *force = getenv("LOWP_OPENCL_SWAN_BLOCK");
+    if (force != NULL && (strcmp(force, "1") == 0 || strcmp(force, "4") == 0))
+        return force[0] == '1' ? 1 : 4;
+    if (ctx->device.info.kind == LOWP_DEVICE_KIND_CPU)
+        return 4;
+    cl_ulong blocks = ((m + 63) / 64) * ((n + 63) / 64);
+    return blocks >= ctx->device.info.compute_units ? 4 : 1;
+}
+
+/* Work-group shape lx x ly (powers of two, at most SWAN_LMAX each) for the
+ * `items` work-items allowed: as square as possible, then halved along a
+ * side the output does not fill (a 32-column product with 4 x 4 blocks needs
+ * 8 work-items across, not 16). */
+#define SWAN_LMAX 16 /* LOWP_SWAN_LMAX in kernels/optim.cl */
+static void tile_shape(size_t items, size_t rb, cl_ulong m, cl_ulong n, size_t *lx, size_t *ly)
+{
+    size_t x = 1;
+    while (x * x < items && x < SWAN_LMAX)
+        x *= 2;
+    size_t y = items / x;
+    if (y > SWAN_LMAX)
+        y = SWAN_LMAX;
+    while (x > 1 && (x / 2) * rb >= n)
+        x /= 2;
+    while (y > 1 && (y / 2) * rb >= m)
+        y /= 2;
+    *lx = x;
+    *ly = y;
+}
+
+/* C (m x n at c_off) = diag*I + f * A B with the tiled kernel; the work-group
+ * holds lx x ly work-items (256 by default, or $LOWP_OPENCL_WG_SIZE), each
+ * owning rb x rb outputs. */
+static lowp_status gemm(struct lowp_context *ctx, const char *options, cl_mem w, const struct swan_gemm *g,
+                        cl_ulong s_idx)
+{
+    const size_t rb = pick_block(ctx, g->m, g->n);
+    cl_kernel k;
+    LOWP_TRY(lowp_cl_kernel_get(ctx, "optim", options, rb == 1 ? "lowp_optim_swan_gemm_rb1" : "lowp_optim_swan_gemm_rb4",
+                                &k));
+    LOWP_TRY(set_gemm_args(k, w, g, s_idx));
+    size_t lx, ly;
+    tile_shape(lowp_cl_local_size(ctx, k, 256, 256), rb, g->m, g->n, &lx, &ly);
+    const size_t tm = ly * rb, tn = lx * rb;
+    size_t local[2] = {lx, ly};
+    size_t global[2] = {(size_t)((g->n + tn - 1) / tn) * lx, (size_t)((g->m + tm - 1) / tm) * ly};
     return lowp_cl_launch(ctx, k, 2, global, local);
 }
 
 /* C = alpha * X Y (+ diag*I) for m x m matrices at element offsets. */
-static lowp_status gemm_sq(struct lowp_context *ctx, cl_kernel k, cl_mem w, cl_ulong m, cl_ulong x, cl_ulong y,
+static lowp_status gemm_sq(struct lowp_context *ctx, const char *options, cl_mem w, cl_ulong m, cl_ulong x, cl_ulong y,
                            cl_ulong c, float alpha, float diag)
 {
     const struct swan_gemm g = {x, m, 1, y, m, 1, c, m, m, m, alpha, diag, 0};
-    return gemm(ctx, k, w, &g, 0);
+    return gemm(ctx, options, w, &g, 0);
 }
 
 /* Row sums of squares of a rows x cols matrix at x into w[out..out+rows). */
@@ -93,9 +141,8 @@ lowp_status lowp_cl_optim_swan_tensor(struct lowp_context *ctx, const char *opti
                                       const struct lowp_optim_hparams *hp, const struct lowp_optim_tensor *t,
                                       cl_mem param, cl_mem grad, cl_mem w)
 {
-    cl_kernel kn, kg, kr, ks, ki, ka;
+    cl_kernel kn, kr, ks, ki, ka;
     LOWP_TRY(lowp_cl_kernel_get(ctx, "optim", options, "lowp_optim_swan_gradnorm", &kn));
-    LOWP_TRY(lowp_cl_kernel_get(ctx, "optim", options, "lowp_optim_swan_gemm", &kg));
     LOWP_TRY(lowp_cl_kernel_get(ctx, "optim", options, "lowp_optim_swan_rowsumsq", &kr));
     LOWP_TRY(lowp_cl_kernel_get(ctx, "optim", options, "lowp_optim_swan_scalars", &ks));
     LOWP_TRY(lowp_cl_kernel_get(ctx, "optim", options, "lowp_optim_swan_ns_init", &ki));
@@ -121,7 +168,7 @@ lowp_status lowp_cl_optim_swan_tensor(struct lowp_context *ctx, const char *opti
     /* 2. A = G~ G~^T (rows <= cols) or G~^T G~, then |A|_F from row partials. */
     const struct swan_gemm gram = by_rows ? (struct swan_gemm){gt, C, 1, gt, 1, C, Y, m, m, C, 1.0f, 0.0f, 0}
                                           : (struct swan_gemm){gt, 1, C, gt, C, 1, Y, m, m, R, 1.0f, 0.0f, 0};
-    LOWP_TRY(gemm(ctx, kg, w, &gram, 0));
+    LOWP_TRY(gemm(ctx, options, w, &gram, 0));
     LOWP_TRY(rowsumsq(ctx, kr, w, Y, m, m, part));
     LOWP_TRY(scalars(ctx, ks, w, part, m, sc, 0));
 
@@ -135,12 +182,12 @@ lowp_status lowp_cl_optim_swan_tensor(struct lowp_context *ctx, const char *opti
     LOWP_TRY(lowp_cl_optim_launch_1d(ctx, ki, mm));
     const float beta = hp->swan_ns_beta;
     for (uint32_t it = 0; it < hp->swan_ns_steps; ++it) {
-        LOWP_TRY(gemm_sq(ctx, kg, w, m, Z, Y, T, -1.0f, 3.0f));
-        LOWP_TRY(gemm_sq(ctx, kg, w, m, Y, T, S, beta, 0.0f));
+        LOWP_TRY(gemm_sq(ctx, options, w, m, Z, Y, T, -1.0f, 3.0f));
+        LOWP_TRY(gemm_sq(ctx, options, w, m, Y, T, S, beta, 0.0f));
         cl_ulong tmp = Y;
         Y = S;
         S = tmp;
-        LOWP_TRY(gemm_sq(ctx, kg, w, m, T, Z, S, beta, 0.0f));
+        LOWP_TRY(gemm_sq(ctx, options, w, m, T, Z, S, beta, 0.0f));
         tmp = Z;
         Z = S;
         S = tmp;
@@ -150,7 +197,7 @@ lowp_status lowp_cl_optim_swan_tensor(struct lowp_context *ctx, const char *opti
      * is s[1], read by the kernel. */
     const struct swan_gemm dwg = by_rows ? (struct swan_gemm){Z, m, 1, gt, C, 1, dw, R, C, m, 1.0f, 0.0f, 1}
                                          : (struct swan_gemm){gt, C, 1, Z, m, 1, dw, R, C, m, 1.0f, 0.0f, 1};
-    LOWP_TRY(gemm(ctx, kg, w, &dwg, sc + 1));
+    LOWP_TRY(gemm(ctx, options, w, &dwg, sc + 1));
 
     /* 5. Rescale to |G~|_F / |dW|_F: row partials of both, summed in row order. */
     const cl_uint rescale = (hp->flags & LOWP_OPTIM_FLAG_SWAN_NO_RESCALE) ? 0u : 1u;

@@ -18,8 +18,4 @@ lowp_status lowp_cl_optim_swan_tensor(struct lowp_context *ctx, const char *opti
                                       const struct lowp_optim_hparams *hp, const struct lowp_optim_tensor *t,
                                       cl_mem param, cl_mem grad, cl_mem w);
 
-/* Launch a 1-D kernel over n work-items (global rounded up to the local
- * size, which $LOWP_OPENCL_WG_SIZE may force; the kernels bound-check). */
-lowp_status lowp_cl_optim_launch_1d(struct lowp_context *ctx, cl_kernel k, uint64_t n);
-
 #endif
