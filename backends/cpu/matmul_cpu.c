@@ -408,20 +408,23 @@ static int fits_cblas(const struct lowp_matmul_desc *d)
  * grid of panels fixed by the shape instead, one single-threaded
  * cblas_sgemm per panel (OpenBLAS's OpenMP build runs single-threaded
  * inside a parallel region), so the bits depend on the shape only, as for
- * the own kernel. Grid: ceil(m / 64) x ceil(n / 256) panels, at most 8 x 8,
- * sides rounded up to 16 so that edges fall on OpenBLAS's register tiles.
- * Cost (docs/matmul.md): about the threaded call's speed on the trainer's
- * shapes; slower when k is much larger than m and n, because every panel
- * packs its own strips of A and B. */
+ * the own kernel. Grid: ceil(m / 64) x ceil(n / 512) panels, at most 8 x 4,
+ * sides rounded up to 16 so that edges fall on OpenBLAS's register tiles
+ * (the best of four grids tried on the trainer's and the 10M model's
+ * shapes). Cost (docs/matmul.md): faster than the threaded call on the
+ * small trainer shapes, 0.8-0.95x on larger ones, and slower when k is much
+ * larger than m and n, because every panel packs its own strips of A and
+ * B. */
 #define BLAS_PANEL_ROWS 64
-#define BLAS_PANEL_COLS 256
-#define BLAS_MAX_PANELS 8
+#define BLAS_PANEL_COLS 512
+#define BLAS_MAX_ROW_PANELS 8
+#define BLAS_MAX_COL_PANELS 4
 
-static size_t blas_panel(size_t extent, size_t min_len)
+static size_t blas_panel(size_t extent, size_t min_len, size_t max_count)
 {
     size_t count = (extent + min_len - 1) / min_len;
-    if (count > BLAS_MAX_PANELS)
-        count = BLAS_MAX_PANELS;
+    if (count > max_count)
+        count = max_count;
     if (count == 0)
         count = 1;
     return ((extent + count - 1) / count + 15) / 16 * 16;
@@ -446,8 +449,8 @@ static void blas_matmul(const struct lowp_matmul_desc *d, const float *a, const 
     const enum CBLAS_TRANSPOSE ta = at ? CblasTrans : CblasNoTrans;
     const enum CBLAS_TRANSPOSE tb = bt ? CblasTrans : CblasNoTrans;
     const int kind = blas_parallel_kind();
-    const size_t pm = kind == 1 ? d->m : blas_panel(d->m, BLAS_PANEL_ROWS);
-    const size_t pn = kind == 1 ? d->n : blas_panel(d->n, BLAS_PANEL_COLS);
+    const size_t pm = kind == 1 ? d->m : blas_panel(d->m, BLAS_PANEL_ROWS, BLAS_MAX_ROW_PANELS);
+    const size_t pn = kind == 1 ? d->n : blas_panel(d->n, BLAS_PANEL_COLS, BLAS_MAX_COL_PANELS);
     const long long nm = (long long)((d->m + pm - 1) / pm), nn = (long long)((d->n + pn - 1) / pn);
     for (size_t bi = 0; bi < d->batch; bi++) {
         const float *ab = a + d->offset_a + bi * d->stride_a, *bb = b + d->offset_b + bi * d->stride_b;
