@@ -280,13 +280,12 @@ LOWP_EACH_BLOCK_ELEM(BLOCK_INSTANCE)
  * format and block size they take and, on x86, a CPU with AVX2. */
 static int block_vec_applies(const struct lowp_quant_desc *d)
 {
-    if (!lowp_cpu_block_vec_takes(d))
-        return 0;
+    /* the CPU first: on x86 every function of block_vec.c is AVX2 code */
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
-    return __builtin_cpu_supports("avx2");
-#else
-    return 1;
+    if (!__builtin_cpu_supports("avx2"))
+        return 0;
 #endif
+    return lowp_cpu_block_vec_takes(d);
 }
 
 /* The scalar step of one block for the lanes of block_vec.c. */
