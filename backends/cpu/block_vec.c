@@ -2,8 +2,9 @@
  * block_vec.h): NVFP4 (two-level E2M1, 16-element blocks) and MX with
  * E4M3, E5M2 or E2M1 elements (E8M0 scales, 32-element blocks). The
  * element steps are the codec's fast paths written on GCC/Clang vector
- * types (fp4_lanes.h for NVFP4; lowp_cc_encode_bits with the scale as an
- * exponent shift for MX):
+ * types, one encode and one decode for both (lowp_cc_encode_bits: for
+ * NVFP4 on the clamped product x * enc, for MX with the scale as an
+ * exponent shift):
  *   ROW    one block = B/8 vectors of 8 consecutive elements;
  *   TILE2D one BxB tile = B rows of B/8 vectors, one scale;
  *   COL    eight neighbouring columns side by side, one lane per block,
@@ -76,60 +77,6 @@ BV_INLINE v8u bv_amax_key(v8u xb)
 {
     const v8u a = xb & 0x7FFFFFFFu;
     return bv_sel((v8u)(a >= 0x7F800000u), (v8u){0} + 0x7FC00000u, a);
-}
-
-/* NVFP4 (two-level E2M1): fp4_lanes.h's element step on eight lanes: *code = E2M1 code of
- * clamp(x * enc, +-6) (RNE, or SR with rw when sr), returns the lanes that
- * left the fast cases (all ones = redo with the codec): a subnormal, Inf
- * or NaN x or product. Unlike fp4_lanes.h, products below 2^-9 stay in
- * the lanes (small elements are common in activations and gradients). */
-BV_INLINE v8u bv_encode_nv(v8u xb, v8f encf, v8u rw, int sr, v8u *code)
-{
-    const v8u one = (v8u){0} + 1u;
-    const v8u vb = (v8u)((v8f)xb * encf);
-    const v8u sign = vb >> 31;
-    v8u av = vb & 0x7FFFFFFFu;
-    av = bv_sel((v8u)(av > LOWP_FP4_EMAX_BITS), (v8u){0} + LOWP_FP4_EMAX_BITS, av);
-    const v8i l = (v8i)(av >> 23) - 127;
-    const v8u neg = (v8u)(l < 0);
-    const v8u below = (v8u)(-l) & neg;
-    const v8u sh = (below + 22u) & 31u;
-    const v8u m = (av & 0x7FFFFFu) | 0x800000u;
-    const v8u add = sr ? rw >> ((32u - sh) & 31u) : (one << ((sh - 1u) & 31u)) - 1u + ((m >> sh) & 1u);
-    v8u mag = (m + add) >> sh;
-    mag += ((v8u)l << 1) & ~neg;
-    /* |v| < 2^-9 discards more than 31 bits: lowp_cc_round keeps nothing;
-     * RNE gives 0, SR rounds up to the smallest code when the top 32 bits
-     * of the discarded fraction plus the word carry out of 32 bits */
-    const v8u tiny = (v8u)(below > 9u);
-    if (sr) {
-        const v8u d = below - 10u; /* (22 + below) - 32 */
-        const v8u top = m >> bv_sel((v8u)(d > 31u), (v8u){0} + 31u, d);
-        mag = bv_sel(tiny, (v8u)((rw + top) < rw) & 1u, mag);
-    } else {
-        mag &= ~tiny;
-    }
-    const v8u zero = (v8u)((xb & 0x7FFFFFFFu) == 0u);
-    const v8u ok = zero | (bv_normal(xb) & bv_normal(vb));
-    *code = (mag & ~zero) | (sign << 3);
-    return ~ok;
-}
-
-/* (value(code) * sf) * df as fp32 bits, the codec's decode2 value; *bad:
- * lanes whose result is subnormal or not finite (redo with the codec). */
-BV_INLINE v8u bv_decode_nv(v8u code, v8f sf, v8f df, v8u *bad)
-{
-    const v8u mag = code & 7u;
-    /* E2M1 magnitudes 0, 0.5, 1, 1.5, 2, 3, 4, 6: 2^(e-1) * (1 + m/2) for
-     * codes >= 2 (e = code >> 1), 0.5 for code 1 */
-    v8u bits = ((126u + (mag >> 1)) << 23) | ((mag & 1u) << 22);
-    bits = bv_sel((v8u)(mag == 1u), (v8u){0} + 0x3F000000u, bits);
-    bits &= ~(v8u)(mag == 0u);
-    bits |= (code >> 3) << 31;
-    const v8u y = (v8u)(((v8f)bits * sf) * df);
-    const v8u e = y & 0x7F800000u;
-    *bad |= ((v8u)(e == 0u) & (v8u)((y & 0x7FFFFFu) != 0u)) | (v8u)(e == 0x7F800000u);
-    return y;
 }
 
 typedef uint64_t v4q __attribute__((vector_size(32)));
@@ -207,14 +154,16 @@ BV_INLINE void bv_words(const struct lowp_quant_desc *d, const uint64_t *idx0, s
             out[i * n + k] = lowp_philox_word(d->seed, d->stream, idx0[i] + k);
 }
 
-/* ---- MX elements: lowp_cc_encode_bits(elem, x, 127 - scale byte) ---- */
+/* ---- element steps: the codec's fast paths on eight lanes ---- */
 
-/* *code = the elem code of x * 2^esh (esh per lane; exact: the scale is an
- * exponent shift), RNE or SR with rw, saturating unless nonsat; returns the
- * lanes to redo with the codec (subnormal, Inf or NaN x). Same integer
- * steps as the codec's fast path, plus its lowp_cc_round results for
- * discarding more than 31 bits and for overflow. */
-BV_INLINE v8u bv_encode_mx(v8u xb, v8i esh, v8u rw, int sr, int nonsat, v8u *code, const int32_t ef)
+/* *code = lowp_cc_encode_bits(ef, x, esh, sr, rw, nonsat) for normal or
+ * zero x (esh per lane, an exact power-of-two prescale): the codec's
+ * integer fast path, plus lowp_cc_round's results for discarding more than
+ * 31 bits (RNE gives 0; SR rounds up to the smallest code when the top 32
+ * bits of the discarded fraction plus the word carry out of 32 bits) and
+ * for overflow. Returns the lanes to redo with the codec (subnormal, Inf or
+ * NaN x). */
+BV_INLINE v8u bv_elem_encode(v8u xb, v8i esh, v8u rw, int sr, int nonsat, v8u *code, const int32_t ef)
 {
     const lowp_cc_fmt p = lowp_cc_format(ef);
     const int32_t maxbin = (int32_t)(p.maxmag >> p.mbits) - p.bias;
@@ -246,9 +195,8 @@ BV_INLINE v8u bv_encode_mx(v8u xb, v8i esh, v8u rw, int sr, int nonsat, v8u *cod
     return ~(zero | bv_normal(xb));
 }
 
-/* fp32 bits of value(code) * scale (scale: 2^(byte - 127), normal); *bad:
- * lanes with NaN/Inf codes or a result that is not normal or zero. */
-BV_INLINE v8u bv_decode_mx(v8u code, v8f scale, v8u *bad, const int32_t ef)
+/* fp32 bits of the value of each code (exact); *bad gets the NaN/Inf codes. */
+BV_INLINE v8u bv_elem_value(v8u code, v8u *bad, const int32_t ef)
 {
     const lowp_cc_fmt p = lowp_cc_format(ef);
     const v8u mag = code & ((1u << p.sbit) - 1u);
@@ -257,11 +205,44 @@ BV_INLINE v8u bv_decode_mx(v8u code, v8f scale, v8u *bad, const int32_t ef)
     /* subnormal codes: mf * 2^(emin - mbits), exact in fp32 */
     const float ulp = lowp_f32_from_bits((uint32_t)(127 + p.emin - p.mbits) << 23);
     const v8u subn = (v8u)(__builtin_convertvector((v8i)mf, v8f) * ulp);
-    v8u v = bv_sel((v8u)(ef_ == 0u), subn, normal) | ((code >> (uint32_t)p.sbit) << 31);
-    const v8u y = (v8u)((v8f)v * scale);
+    *bad |= (v8u)(mag > p.maxmag);
+    return bv_sel((v8u)(ef_ == 0u), subn, normal) | ((code >> (uint32_t)p.sbit) << 31);
+}
+
+/* y as is; *bad gets the lanes where it is subnormal or not finite (the
+ * codec would round or special-case them). */
+BV_INLINE v8u bv_check_decoded(v8u y, v8u *bad)
+{
     const v8u ye = y & 0x7F800000u;
-    *bad |= (v8u)(mag > p.maxmag) | ((v8u)(ye == 0u) & (v8u)((y & 0x7FFFFFu) != 0u)) | (v8u)(ye == 0x7F800000u);
+    *bad |= ((v8u)(ye == 0u) & (v8u)((y & 0x7FFFFFu) != 0u)) | (v8u)(ye == 0x7F800000u);
     return y;
+}
+
+/* NVFP4 (two-level E2M1), as lowp_cc_elem_encode2_scaled: v = x * enc
+ * (the hardware product, which the codec also uses when x, enc and v are
+ * normal), clamped to +-6, then the E2M1 fast path with no shift. Lanes
+ * with a subnormal, Inf or NaN x or product are redone with the codec. */
+BV_INLINE v8u bv_encode_nv(v8u xb, v8f encf, v8u rw, int sr, v8u *code)
+{
+    const v8u vb = (v8u)((v8f)xb * encf);
+    const v8u v = bv_sel((v8u)((vb & 0x7FFFFFFFu) > LOWP_FP4_EMAX_BITS), (vb & 0x80000000u) | LOWP_FP4_EMAX_BITS, vb);
+    (void)bv_elem_encode(v, (v8i){0}, rw, sr, 0, code, LOWP_CC_E2M1);
+    const v8u zero = (v8u)((xb & 0x7FFFFFFFu) == 0u);
+    return ~(zero | (bv_normal(xb) & bv_normal(vb)));
+}
+
+/* The codec's decode2 value: (value(code) * sf) * df. */
+BV_INLINE v8u bv_decode_nv(v8u code, v8f sf, v8f df, v8u *bad)
+{
+    const v8u v = bv_elem_value(code, bad, LOWP_CC_E2M1);
+    return bv_check_decoded((v8u)(((v8f)v * sf) * df), bad);
+}
+
+/* MX decode: value(code) * 2^(byte - 127) (scale normal), exact. */
+BV_INLINE v8u bv_decode_mx(v8u code, v8f scale, v8u *bad, const int32_t ef)
+{
+    const v8u v = bv_elem_value(code, bad, ef);
+    return bv_check_decoded((v8u)((v8f)v * scale), bad);
 }
 
 /* ---- one block's scale and element steps, by kind ---- */
@@ -291,7 +272,8 @@ BV_INLINE v8u bv_encode(const struct lowp_quant_desc *d, v8u xb, v8u p1, v8u rw,
 {
     if (kind == BV_NVFP4)
         return bv_encode_nv(xb, (v8f)p1, rw, sr, code);
-    return bv_encode_mx(xb, (v8i)p1, rw, sr, d->overflow == LOWP_OVERFLOW_NONSAT, code, ef);
+    /* MX: lowp_cc_encode_bits(elem, x, 127 - scale byte) */
+    return bv_elem_encode(xb, (v8i)p1, rw, sr, d->overflow == LOWP_OVERFLOW_NONSAT, code, ef);
 }
 
 BV_INLINE v8u bv_decode(v8u code, v8u p2, v8f df, v8u *bad, const enum bv_kind kind, const int32_t ef)
