@@ -412,9 +412,9 @@ static int fits_cblas(const struct lowp_matmul_desc *d)
  * sides rounded up to 16 so that edges fall on OpenBLAS's register tiles
  * (the best of four grids tried on the trainer's and the 10M model's
  * shapes). Cost (docs/matmul.md): faster than the threaded call on the
- * small trainer shapes, 0.8-0.95x on larger ones, and slower when k is much
- * larger than m and n, because every panel packs its own strips of A and
- * B. */
+ * small trainer shapes, 0.92-0.97x on the 10M model's, and slower when k
+ * is much larger than m and n, because every panel packs its own strips of
+ * A and B. */
 #define BLAS_PANEL_ROWS 64
 #define BLAS_PANEL_COLS 512
 #define BLAS_MAX_ROW_PANELS 8
