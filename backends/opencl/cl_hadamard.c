@@ -18,9 +18,6 @@ struct lowp_cl_hadamard_state {
     cl_mem hm[3][2];  /* [m = 12, 20, 28][forward, inverse]: plan.hm_bits */
 };
 
-/* Some GPU drivers map NDRange dimension 1 onto a grid dimension limited to
- * 65535; longer dimension-1 ranges are split into several launches. */
-#define DIM1_MAX 65535u
 
 void lowp_cl_hadamard_release(struct lowp_cl_context *cl)
 {
@@ -167,7 +164,7 @@ static lowp_status strided_args(cl_kernel k, const struct had_call *c, const str
 }
 
 /* Enqueue one pass, in pieces along NDRange dimension 1 when it is longer
- * than DIM1_MAX. A piece starts at a whole unit of `step` dimension-1 ids
+ * than LOWP_CL_HADAMARD_DIM1_MAX. A piece starts at a whole unit of `step` dimension-1 ids
  * (one n-block, or one line), so moving the element offsets by `shift`
  * elements per unit and shrinking the count argument (`count_arg`, in
  * units) gives the same work. */
@@ -198,8 +195,8 @@ static lowp_status enqueue_pass(struct lowp_context *ctx, cl_kernel k, const str
     }
     const size_t total = ps->global[1];
     size_t piece = total;
-    if (total > DIM1_MAX && step <= DIM1_MAX)
-        piece = DIM1_MAX / step * step;
+    if (total > LOWP_CL_HADAMARD_DIM1_MAX && step <= LOWP_CL_HADAMARD_DIM1_MAX)
+        piece = LOWP_CL_HADAMARD_DIM1_MAX / step * step;
     for (size_t start = 0; start < total; start += piece) {
         const size_t len = total - start < piece ? total - start : piece;
         if (piece != total) {

@@ -4,6 +4,10 @@
 
 #include "cl_impl.h"
 
+/* Some GPU drivers map NDRange dimension 1 onto a grid dimension limited to
+ * 65535; longer dimension-1 ranges are split into several launches. */
+#define LOWP_CL_HADAMARD_DIM1_MAX 65535u
+
 lowp_status lowp_cl_hadamard(struct lowp_context *ctx, const struct lowp_hadamard_desc *desc,
                              const struct lowp_buffer *x, size_t x_offset, struct lowp_buffer *y, size_t y_offset,
                              const struct lowp_buffer *sign_bits);

@@ -23,9 +23,6 @@
 
 #define HQ_MAX_T 32u /* LOWP_HAD_MAX_T of kernels/hadamard.cl */
 
-/* Some GPU drivers map NDRange dimension 1 onto a grid dimension limited to
- * 65535 (as in cl_hadamard.c); longer ranges are split into launches. */
-#define HQ_DIM1_MAX 65535u
 
 static int is_pow2(uint64_t v)
 {
@@ -118,9 +115,10 @@ static lowp_status run_pass(struct lowp_context *ctx, const struct hq_args *a, c
     /* Dimension 1 counts chunks (AXIS_COLS); the kernel adds chunk0, so a
      * split launch needs no other argument changed. */
     const size_t total = a->global[1];
-    for (size_t start = 0; start < total; start += HQ_DIM1_MAX) {
+    for (size_t start = 0; start < total; start += LOWP_CL_HADAMARD_DIM1_MAX) {
         const cl_ulong chunk0 = start;
-        const size_t global[2] = {a->global[0], total - start < HQ_DIM1_MAX ? total - start : HQ_DIM1_MAX};
+        const size_t rest = total - start;
+        const size_t global[2] = {a->global[0], rest < LOWP_CL_HADAMARD_DIM1_MAX ? rest : LOWP_CL_HADAMARD_DIM1_MAX};
         LOWP_CL_ARG(k, 37, chunk0);
         LOWP_TRY(lowp_cl_launch(ctx, k, 2, global, a->local));
     }
