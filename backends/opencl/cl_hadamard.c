@@ -164,8 +164,8 @@ static lowp_status strided_args(cl_kernel k, const struct had_call *c, const str
 }
 
 /* Enqueue one pass, in pieces along NDRange dimension 1 when it is longer
- * than LOWP_CL_HADAMARD_DIM1_MAX. A piece starts at a whole unit of `step` dimension-1 ids
- * (one n-block, or one line), so moving the element offsets by `shift`
+ * than LOWP_CL_HADAMARD_DIM1_MAX. A piece starts at a whole unit of `step`
+ * dimension-1 ids (one n-block, or one line), so moving the element offsets by `shift`
  * elements per unit and shrinking the count argument (`count_arg`, in
  * units) gives the same work. */
 static lowp_status enqueue_pass(struct lowp_context *ctx, cl_kernel k, const struct had_call *c,
