@@ -20,12 +20,6 @@
  * The statistics' float partial sums follow a fixed tree per block
  * (independent of the work-group size too). */
 
-/* Random words of one Philox block, by position. */
-static inline uint lowp_fmt_word(uint4 w, uint j)
-{
-    return j == 0u ? w.x : j == 1u ? w.y : j == 2u ? w.z : w.w;
-}
-
 /* ---------------- element casts ---------------- */
 
 /* Codes of the elements of cast unit t: the (up to) 4 elements whose random
@@ -44,7 +38,7 @@ static inline uint lowp_fmt_cast_unit(__global const uint *x, ulong x_off, ulong
         if (a < index_base || a - index_base >= n)
             continue;
         ulong i = a - index_base;
-        codes[j] = lowp_cc_encode_bits(format, x[x_off + i], 0, rounding, lowp_fmt_word(w, j), overflow);
+        codes[j] = lowp_cc_encode_bits(format, x[x_off + i], 0, rounding, lowp_philox_pick(w, j), overflow);
         mask |= 1u << j;
     }
     return mask;
@@ -330,7 +324,7 @@ __kernel void lowp_quant_blocks(__global const uint *x, ulong x_off, ulong rows,
                         qc = idx >> 2;
                         w = lowp_philox_block(seed, stream, qc);
                     }
-                    rb = lowp_fmt_word(w, (uint)(idx & 3ul));
+                    rb = lowp_philox_pick(w, (uint)(idx & 3ul));
                 }
                 uint xb = lx[p], sc = lsc[u], code, yb;
                 int clipped;

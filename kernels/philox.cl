@@ -29,10 +29,17 @@ inline uint4 lowp_philox_block(ulong seed, ulong stream, ulong q)
     return lowp_philox4x32_10(c, k);
 }
 
+/* Word j (0..3) of a block, picked by j's two bits. Not a chain of
+ * compares: clang turns that into a switch on a 2-bit integer, which
+ * Oclgrind (the data-race checker, docs/portability.md) runs wrongly. */
+inline uint lowp_philox_pick(uint4 w, uint j)
+{
+    uint2 pair = (j & 2u) ? w.zw : w.xy;
+    return (j & 1u) ? pair.y : pair.x;
+}
+
 /* The 32 random bits of one element. */
 inline uint lowp_philox_word(ulong seed, ulong stream, ulong index)
 {
-    uint4 w = lowp_philox_block(seed, stream, index >> 2);
-    uint i = (uint)(index & 3);
-    return i == 0 ? w.x : i == 1 ? w.y : i == 2 ? w.z : w.w;
+    return lowp_philox_pick(lowp_philox_block(seed, stream, index >> 2), (uint)(index & 3));
 }

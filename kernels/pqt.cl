@@ -31,7 +31,7 @@ __kernel void lowp_pqt_sample(__global const float *x, lowp_size x_off, __global
                     w = lowp_philox_block(seed, stream, have);
                 }
                 const uint j = (uint)(i & 3);
-                v = v + (float)lowp_pqt_irwin_hall(j == 0 ? w.x : j == 1 ? w.y : j == 2 ? w.z : w.w) * scale;
+                v = v + (float)lowp_pqt_irwin_hall(lowp_philox_pick(w, j)) * scale;
             }
             y[y_off + i] = to_bf16 ? lowp_pqt_bf16_rne(v) : v;
         }
