@@ -7,6 +7,10 @@ set -eu
 
 packages="gcc make cmake pkg-config clang ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd mesa-opencl-icd
 libclblast-dev libopenblas-dev libopenblas-openmp-dev clinfo"
+# qemu-user runs the CPU tests on an emulated x86-64 CPU without AVX.
+if [ "$(uname -m)" = "x86_64" ]; then
+    packages="$packages qemu-user"
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     echo "install-deps: not a Debian system; please install: $packages" >&2

@@ -501,6 +501,15 @@ static void bv_run(const struct lowp_quant_desc *d, const float *x, const uint32
 
 #endif /* BV_VEC */
 
+int lowp_cpu_block_vec_compiled(void)
+{
+#ifdef BV_VEC
+    return 1;
+#else
+    return 0;
+#endif
+}
+
 int lowp_cpu_block_vec_takes(const struct lowp_quant_desc *d)
 {
 #ifdef BV_VEC

@@ -21,6 +21,9 @@
 typedef void (*lowp_cpu_block_vec_scalar_fn)(const struct lowp_quant_desc *d, const float *x, size_t b,
                                              const uint32_t ts[3], uint8_t *codes, uint8_t *scales, float *y);
 
+/* 1 when the lanes are compiled in. Runs no vector code: safe on any CPU. */
+int lowp_cpu_block_vec_compiled(void);
+
 /* 1 when the lanes are compiled in and take d's formats and block size.
  * On x86 this file is built with -mavx2: call it only on a CPU with AVX2
  * (formats_cpu.c checks). */

@@ -65,15 +65,16 @@ static lowp_status cpu_enumerate(struct lowp_device_entry *list, size_t cap, siz
     snprintf(info->id, sizeof info->id, "cpu");
     read_cpuinfo(info->name, sizeof info->name, info->vendor, sizeof info->vendor);
     snprintf(info->platform, sizeof info->platform, "lowp CPU backend");
+    /* What the speed depends on: the threading, which OpenBLAS build is
+     * loaded (docs/matmul.md) and whether the SIMD lanes run (docs/formats.md). */
 #if defined(_OPENMP) && defined(LOWP_HAVE_CBLAS)
-    /* Which OpenBLAS build is loaded matters for speed (docs/matmul.md) */
     int par = openblas_get_parallel();
-    snprintf(info->driver, sizeof info->driver, "C11, OpenMP %d, OpenBLAS %s", _OPENMP,
-             par == 2 ? "(OpenMP)" : par == 1 ? "(pthreads)" : "(serial)");
+    snprintf(info->driver, sizeof info->driver, "C11, OpenMP %d, OpenBLAS %s, SIMD %s", _OPENMP,
+             par == 2 ? "(OpenMP)" : par == 1 ? "(pthreads)" : "(serial)", lowp_cpu_lanes_name());
 #elif defined(_OPENMP)
-    snprintf(info->driver, sizeof info->driver, "C11, OpenMP %d", _OPENMP);
+    snprintf(info->driver, sizeof info->driver, "C11, OpenMP %d, SIMD %s", _OPENMP, lowp_cpu_lanes_name());
 #else
-    snprintf(info->driver, sizeof info->driver, "C11, single thread");
+    snprintf(info->driver, sizeof info->driver, "C11, single thread, SIMD %s", lowp_cpu_lanes_name());
 #endif
     snprintf(info->version, sizeof info->version, "C11");
     info->backend = LOWP_BACKEND_CPU;

@@ -276,15 +276,24 @@ typedef void (*block_fn)(const struct lowp_quant_desc *, const float *, size_t, 
     { do_block(d, x, b, ts, codes, scales, y, st, cache, F); }
 LOWP_EACH_BLOCK_ELEM(BLOCK_INSTANCE)
 
+const char *lowp_cpu_lanes_name(void)
+{
+    if (!lowp_cpu_block_vec_compiled())
+        return "scalar";
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+    return __builtin_cpu_supports("avx2") ? "avx2" : "scalar";
+#else
+    return "vector";
+#endif
+}
+
 /* Whether quantization of d runs in the SIMD lanes of block_vec.c: a
  * format and block size they take and, on x86, a CPU with AVX2. */
 static int block_vec_applies(const struct lowp_quant_desc *d)
 {
     /* the CPU first: on x86 every function of block_vec.c is AVX2 code */
-#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
-    if (!__builtin_cpu_supports("avx2"))
+    if (strcmp(lowp_cpu_lanes_name(), "scalar") == 0)
         return 0;
-#endif
     return lowp_cpu_block_vec_takes(d);
 }
 

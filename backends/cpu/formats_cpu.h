@@ -10,6 +10,12 @@
 extern "C" {
 #endif
 
+/* How block quantization runs on this CPU (shown in `lowp devices`):
+ * "avx2" (block_vec.c's lanes, on an x86 CPU with AVX2), "vector" (the
+ * same lanes in portable vector extensions, other architectures) or
+ * "scalar" (the per-element codec). Every choice gives the same bits. */
+const char *lowp_cpu_lanes_name(void);
+
 lowp_status lowp_cpu_cast_encode(const struct lowp_cast_desc *d, const float *x, void *codes);
 lowp_status lowp_cpu_cast_decode(const struct lowp_cast_desc *d, const void *codes, float *y);
 lowp_status lowp_cpu_cast_round(const struct lowp_cast_desc *d, const float *x, float *y);

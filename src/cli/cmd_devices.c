@@ -63,7 +63,7 @@ int lowp_cli_devices(int argc, char **argv)
     size_t best = 0;
     lowp_device_find("best", &best);
     if (!json)
-        printf("%-10s %-5s %-40s %-28s %-38s %5s %9s %9s  %s\n", "id", "kind", "name", "platform", "driver", "units",
+        printf("%-10s %-5s %-40s %-28s %-50s %5s %9s %9s  %s\n", "id", "kind", "name", "platform", "driver", "units",
                "memory", "max-alloc", "capabilities");
     for (size_t i = 0; i < n; ++i) {
         struct lowp_device_info d;
@@ -75,7 +75,7 @@ int lowp_cli_devices(int argc, char **argv)
         }
         char caps[128];
         caps_text(d.caps, caps, sizeof caps);
-        printf("%-10s %-5s %-40.40s %-28.28s %-38.38s %5u %7.1fGB %7.1fGB  %s%s\n", d.id, kind_name(d.kind), d.name,
+        printf("%-10s %-5s %-40.40s %-28.28s %-50.50s %5u %7.1fGB %7.1fGB  %s%s\n", d.id, kind_name(d.kind), d.name,
                d.platform, d.driver, d.compute_units, (double)d.global_mem_bytes / 1e9,
                (double)d.max_alloc_bytes / 1e9, caps, i == best ? " [best]" : "");
     }
